@@ -1,0 +1,98 @@
+"""The workbench's decision-analysis engine: pure numpy/scipy, no Django, no I/O.
+
+Every number the workbench shows comes from this package, and analysts check those
+numbers against textbooks and other libraries, so the conventions are fixed and
+the same in every function:
+
+Conventions
+-----------
+* **Decision matrix**: options (rows) x criteria (columns), finite numbers, at least
+  two options. Criterion values stay in their own units; each method normalises.
+* **Criterion types**: ``1`` = benefit (higher is better), ``-1`` = cost (lower is
+  better); nothing else is accepted.
+* **Weights**: non-negative, not all zero, and normalised to sum to 1 inside every
+  function (so points, percentages or fractions all work). Every method accepts one
+  weight vector (criteria,) and returns scores (options,), or a batch of weight
+  vectors (samples x criteria) and returns samples x options, computed in one
+  vectorised pass.
+* **Scores** returned by methods: higher = better (weighted sum in [0, 1] with
+  min-max normalisation, TOPSIS closeness in [0, 1], PROMETHEE II net flow in
+  [-1, 1], normalised by n - 1).
+* **Ranks**: 1 = best; options that tie share the best place they span and the
+  next place is skipped (competition ranking: 1, 1, 3). Scores within
+  1e-9 x max(1, max|score|) of each other are ties (floating-point noise must not
+  crown a winner).
+* **Invalid input** (NaN, infinite, wrong shapes, negative or all-zero weights, a
+  single option, types other than 1/-1, unknown method names) raises ``ValueError``
+  with a message meant for a workshop facilitator; positions in messages count
+  from 1 ("option 2, criterion 3").
+* **Missing judgments**: only the group functions (:func:`aggregate_scores`,
+  :func:`consensus`, :func:`resample_scores`) accept NaN, meaning "this participant
+  did not score this cell" in a participants x options x criteria array.
+* **Randomness**: :func:`smaa` and :func:`resample_scores` take a ``seed`` (or a
+  numpy ``Generator``); the same seed gives the same result.
+* Results with several parts are frozen dataclasses whose fields are documented on
+  the class.
+
+Public API
+----------
+Methods: :func:`weighted_sum`, :func:`weighted_sum_contributions`, :func:`topsis`,
+:func:`promethee_ii`, :func:`normalize`.
+Weights: :func:`ahp_priorities` (:class:`AHPResult`),
+:func:`most_inconsistent_comparisons` (:class:`InconsistentComparison`),
+:func:`aggregate_pairwise`, :func:`roc_weights`, :func:`swing_weights`,
+:func:`direct_point_weights`.
+Ranking: :func:`rank`, :func:`kendall_w`, :func:`kendall_tau`.
+Group: :func:`aggregate_scores`, :func:`consensus` (:class:`ConsensusResult`),
+:func:`resample_scores`.
+Uncertainty: :func:`robustness` (:class:`RobustnessResult`),
+:func:`weight_sensitivity` (:class:`SensitivityResult`, :class:`RankReversal`),
+:func:`smaa` (:class:`SMAAResult`).
+"""
+
+from .group import ConsensusResult, aggregate_scores, consensus, resample_scores
+from .methods import normalize, promethee_ii, topsis, weighted_sum, weighted_sum_contributions
+from .ranking import kendall_tau, kendall_w, rank
+from .robustness import RobustnessResult, robustness
+from .sensitivity import RankReversal, SensitivityResult, weight_sensitivity
+from .smaa import SMAAResult, smaa
+from .weights import (
+    AHPResult,
+    InconsistentComparison,
+    aggregate_pairwise,
+    ahp_priorities,
+    direct_point_weights,
+    most_inconsistent_comparisons,
+    roc_weights,
+    swing_weights,
+)
+
+__all__ = [
+    "AHPResult",
+    "ConsensusResult",
+    "InconsistentComparison",
+    "RankReversal",
+    "RobustnessResult",
+    "SMAAResult",
+    "SensitivityResult",
+    "aggregate_pairwise",
+    "aggregate_scores",
+    "ahp_priorities",
+    "consensus",
+    "direct_point_weights",
+    "kendall_tau",
+    "kendall_w",
+    "most_inconsistent_comparisons",
+    "normalize",
+    "promethee_ii",
+    "rank",
+    "resample_scores",
+    "robustness",
+    "roc_weights",
+    "smaa",
+    "swing_weights",
+    "topsis",
+    "weight_sensitivity",
+    "weighted_sum",
+    "weighted_sum_contributions",
+]
