@@ -1,0 +1,38 @@
+"""Domain models, one module per area: teams, cases, exercises, reports."""
+
+from policies.models.cases import (
+    Actor,
+    Case,
+    Criterion,
+    Driver,
+    DriverState,
+    Evidence,
+    Option,
+    Scenario,
+    SourceDocument,
+    StateConsistency,
+)
+from policies.models.exercises import Exercise, Participant, ScoreJudgment, WeightJudgment
+from policies.models.reports import Report
+from policies.models.teams import Membership, Role, Team
+
+__all__ = [
+    "Actor",
+    "Case",
+    "Criterion",
+    "Driver",
+    "DriverState",
+    "Evidence",
+    "Exercise",
+    "Membership",
+    "Option",
+    "Participant",
+    "Report",
+    "Role",
+    "Scenario",
+    "ScoreJudgment",
+    "SourceDocument",
+    "StateConsistency",
+    "Team",
+    "WeightJudgment",
+]

@@ -1,0 +1,1 @@
+"""Views grouped by screen; each fetches its objects through policies.selectors.access."""

@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from policies.selectors.access import get_case_for_user
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case, membership = get_case_for_user(request.user, case_id)
+    return render(
+        request,
+        "policies/case.html",
+        {
+            "case": case,
+            "membership": membership,
+            "options": case.options.all(),
+            "criteria": case.criteria.filter(parent__isnull=True).prefetch_related("children"),
+            "scenarios": case.scenarios.all(),
+            "sources": case.sources.all(),
+            "exercises": case.exercises.filter(team_id=case.team_id),
+        },
+    )

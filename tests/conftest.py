@@ -1,0 +1,114 @@
+"""Shared fixtures: users by role, a real Celery worker process, and the service requirements of CI.
+
+With WORKBENCH_REQUIRE_SERVICES=1 (set by .ci/run) a missing PostgreSQL, Redis or Chromium fails the run;
+without it, only the tests that truly need them skip, saying why.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made beside it are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REQUIRE_SERVICES = os.environ.get("WORKBENCH_REQUIRE_SERVICES") == "1"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not REQUIRE_SERVICES:
+        return
+    problems = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL does not point at PostgreSQL")
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        problems.append("CELERY_BROKER_URL does not point at Redis")
+    if not Path(settings.CHROMIUM_PATH).exists():
+        problems.append(f"Chromium is missing at {settings.CHROMIUM_PATH}")
+    if problems:
+        pytest.exit("WORKBENCH_REQUIRE_SERVICES=1 but " + "; ".join(problems), returncode=3)
+
+
+def needs(condition: bool, reason: str) -> pytest.MarkDecorator:
+    """Skip when a service is absent, unless CI demands it (then the test runs and fails loudly)."""
+    return pytest.mark.skipif(not condition and not REQUIRE_SERVICES, reason=reason)
+
+
+@pytest.fixture
+def login(client):
+    """Log a fresh member of a team in: login(role, team=None) -> membership."""
+    from tests.factories import PASSWORD, MembershipFactory
+
+    def _login(role: str, team=None):
+        membership = MembershipFactory(role=role, **({"team": team} if team else {}))
+        assert client.login(username=membership.user.username, password=PASSWORD)
+        return membership
+
+    return _login
+
+
+def _worker_database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen[str]]:
+    """A real worker in its own process, on the configured broker, reading the test database."""
+    env = {**os.environ, "DATABASE_URL": _worker_database_url(), "PYTHONUNBUFFERED": "1"}
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    process = subprocess.Popen(
+        [
+            celery,
+            "-A",
+            "workbench",
+            "worker",
+            "--pool=solo",
+            "--loglevel=info",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 90
+    assert process.stdout is not None
+    lines = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        lines.append(line)
+        if "ready." in line:
+            break
+    else:
+        process.kill()
+        pytest.fail("The Celery worker did not start:\n" + "".join(lines[-30:]))
+    if process.poll() is not None:
+        pytest.fail("The Celery worker exited:\n" + "".join(lines[-30:]))
+    # Keep draining its output so a full pipe never blocks the worker.
+    import threading
+
+    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
