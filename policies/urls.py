@@ -19,6 +19,7 @@ urlpatterns = [
         name="score-save",
     ),
     path("exercises/<int:exercise_id>/results/", results.results, name="results"),
+    path("exercises/<int:exercise_id>/method/", results.method_set, name="method-set"),
     path("exercises/<int:exercise_id>/reports/", reports.report_request, name="report-request"),
     path("reports/<int:report_id>/", reports.report_status, name="report-status"),
     path("reports/<int:report_id>/download/", reports.report_download, name="report-download"),

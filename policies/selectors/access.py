@@ -18,6 +18,10 @@ User = AbstractBaseUser | AnonymousUser
 JUDGING_ROLES = frozenset({Role.OWNER, Role.FACILITATOR, Role.ANALYST, Role.PARTICIPANT})
 # Roles allowed to request reports.
 REPORTING_ROLES = JUDGING_ROLES
+# Roles allowed to edit a case's content and run its exercises' settings.
+CASE_EDITING_ROLES = frozenset({Role.OWNER, Role.FACILITATOR, Role.ANALYST})
+# Roles allowed to set up and steer exercises.
+FACILITATING_ROLES = frozenset({Role.OWNER, Role.FACILITATOR})
 
 
 def teams_for_user(user: User) -> QuerySet[Team]:

@@ -22,6 +22,7 @@ def other_team_urls() -> list[tuple[str, str]]:
         ("post", reverse("weight-save", args=[exercise.pk, criterion.pk])),
         ("post", reverse("score-save", args=[exercise.pk, option.pk, criterion.pk])),
         ("post", reverse("report-request", args=[exercise.pk])),
+        ("post", reverse("method-set", args=[exercise.pk])),
         ("get", reverse("report-status", args=[report.pk])),
         ("get", reverse("report-download", args=[report.pk])),
     ]

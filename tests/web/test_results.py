@@ -87,3 +87,37 @@ def test_an_unreachable_queue_fails_the_job_with_a_clear_message(
     status = client.get(reverse("report-status", args=[report.pk]))
     assert status.status_code == 286
     assert "queue is not reachable" in status.content.decode()
+
+
+def test_facilitator_makes_a_method_official(client, login) -> None:
+    exercise = make_exercise()
+    login("facilitator", team=exercise.team)
+    page = client.get(reverse("results", args=[exercise.pk]), {"method": "topsis"}).content.decode()
+    assert 'data-testid="make-official"' in page
+    response = client.post(reverse("method-set", args=[exercise.pk]), {"method": "topsis"})
+    assert response.status_code == 302
+    exercise.refresh_from_db()
+    assert exercise.method == "topsis"
+    page = client.get(reverse("results", args=[exercise.pk])).content.decode()
+    assert "TOPSIS is the exercise’s official method" in page
+
+
+def test_an_unknown_method_changes_nothing(client, login) -> None:
+    exercise = make_exercise()
+    login("owner", team=exercise.team)
+    response = client.post(reverse("method-set", args=[exercise.pk]), {"method": "astrology"}, follow=True)
+    assert "Unknown method" in response.content.decode()
+    exercise.refresh_from_db()
+    assert exercise.method == "weighted_sum"
+
+
+@pytest.mark.parametrize("role", ["analyst", "participant", "observer"])
+def test_only_facilitators_choose_the_method(client, login, role: str) -> None:
+    exercise = make_exercise()
+    login(role, team=exercise.team)
+    assert client.post(reverse("method-set", args=[exercise.pk]), {"method": "topsis"}).status_code == 403
+    assert 'data-testid="make-official"' not in client.get(
+        reverse("results", args=[exercise.pk]), {"method": "topsis"}
+    ).content.decode()
+    exercise.refresh_from_db()
+    assert exercise.method == "weighted_sum"
