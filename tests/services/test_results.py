@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from policies import analysis
-from policies.models import ScoreJudgment
 from policies.casefile.validation import parse_case_file
+from policies.models import ScoreJudgment
 from policies.selectors.exercise_arrays import exercise_arrays
 from policies.selectors.results import exercise_results, group_weights
 from policies.services.case_import import import_case
@@ -31,7 +31,10 @@ def test_arrays_hold_every_judgment_of_the_sample(exercise) -> None:
     assert arrays.scenario_scores.shape == (4, 3, 8, 11)
     # a scenario cell differs from the baseline exactly where a persona gave a scenario-specific score
     changed = int((arrays.scenario_scores != arrays.scores[np.newaxis]).sum())
-    assert changed == ScoreJudgment.objects.filter(participant__exercise=exercise, scenario__isnull=False).count()
+    assert (
+        changed
+        == ScoreJudgment.objects.filter(participant__exercise=exercise, scenario__isnull=False).count()
+    )
 
 
 @pytest.mark.parametrize("method", ["weighted_sum", "topsis", "promethee_ii"])

@@ -116,8 +116,9 @@ def test_only_facilitators_choose_the_method(client, login, role: str) -> None:
     exercise = make_exercise()
     login(role, team=exercise.team)
     assert client.post(reverse("method-set", args=[exercise.pk]), {"method": "topsis"}).status_code == 403
-    assert 'data-testid="make-official"' not in client.get(
-        reverse("results", args=[exercise.pk]), {"method": "topsis"}
-    ).content.decode()
+    assert (
+        'data-testid="make-official"'
+        not in client.get(reverse("results", args=[exercise.pk]), {"method": "topsis"}).content.decode()
+    )
     exercise.refresh_from_db()
     assert exercise.method == "weighted_sum"
