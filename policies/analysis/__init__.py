@@ -48,12 +48,14 @@ Group: :func:`aggregate_scores`, :func:`consensus` (:class:`ConsensusResult`),
 Uncertainty: :func:`robustness` (:class:`RobustnessResult`),
 :func:`weight_sensitivity` (:class:`SensitivityResult`, :class:`RankReversal`),
 :func:`smaa` (:class:`SMAAResult`).
+Scenarios: :func:`consistent_combinations` (:class:`ScenarioSpace`), :func:`combination_consistency`.
 """
 
 from .group import ConsensusResult, aggregate_scores, consensus, resample_scores
 from .methods import normalize, promethee_ii, topsis, weighted_sum, weighted_sum_contributions
 from .ranking import kendall_tau, kendall_w, rank
 from .robustness import RobustnessResult, robustness
+from .scenarios import ScenarioSpace, combination_consistency, consistent_combinations
 from .sensitivity import RankReversal, SensitivityResult, weight_sensitivity
 from .smaa import SMAAResult, smaa
 from .weights import (
@@ -74,11 +76,14 @@ __all__ = [
     "RankReversal",
     "RobustnessResult",
     "SMAAResult",
+    "ScenarioSpace",
     "SensitivityResult",
     "aggregate_pairwise",
     "aggregate_scores",
     "ahp_priorities",
+    "combination_consistency",
     "consensus",
+    "consistent_combinations",
     "direct_point_weights",
     "kendall_tau",
     "kendall_w",
