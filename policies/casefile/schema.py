@@ -175,3 +175,11 @@ class CaseFile(Strict):
     options: Annotated[list[OptionItem], Field(min_length=1)]
     criteria: Annotated[list[CriterionItem], Field(min_length=1)]
     exercises: list[ExerciseItem] = []
+
+
+def case_file_json_schema() -> dict[str, object]:
+    """The JSON Schema published in docs/, so other tools can validate case files without this code."""
+    schema = CaseFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"Policy workbench case file, version {FORMAT_VERSION}"
+    return schema

@@ -7,6 +7,7 @@ Every object carries the `key` it has in the case file, so imports are idempoten
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from policies.models.fields import LocalizedTextField, localize
 from policies.models.teams import Team
@@ -87,6 +88,7 @@ class Evidence(CaseItem):
     locator = models.CharField(_("locator"), max_length=300, blank=True)
     text = LocalizedTextField(_("text"))
     quote = models.CharField(_("quoted phrase"), max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta(CaseItem.Meta):
         constraints = [models.UniqueConstraint(fields=["case", "key"], name="evidence_unique_key")]
@@ -103,6 +105,7 @@ class Actor(CaseItem):
     kind = models.CharField(_("kind"), max_length=40, blank=True)
     stance = LocalizedTextField(_("stance"))
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="actors")
+    history = HistoricalRecords()
 
     class Meta(CaseItem.Meta):
         constraints = [models.UniqueConstraint(fields=["case", "key"], name="actor_unique_key")]
@@ -117,6 +120,7 @@ class Driver(CaseItem):
     name = LocalizedTextField(_("name"))
     description = LocalizedTextField(_("description"))
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="drivers")
+    history = HistoricalRecords()
 
     class Meta(CaseItem.Meta):
         constraints = [models.UniqueConstraint(fields=["case", "key"], name="driver_unique_key")]
@@ -170,6 +174,7 @@ class Scenario(CaseItem):
     plausibility = models.PositiveSmallIntegerField(_("plausibility"), default=3)
     states = models.ManyToManyField(DriverState, blank=True, related_name="scenarios")
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="scenarios")
+    history = HistoricalRecords()
 
     class Meta(CaseItem.Meta):
         constraints = [
@@ -190,6 +195,7 @@ class Option(CaseItem):
     risks = LocalizedTextField(_("known risks"))
     actors = models.ManyToManyField(Actor, blank=True, related_name="options")
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="options")
+    history = HistoricalRecords()
 
     class Meta(CaseItem.Meta):
         constraints = [models.UniqueConstraint(fields=["case", "key"], name="option_unique_key")]
@@ -221,6 +227,7 @@ class Criterion(CaseItem):
     scale_high = LocalizedTextField(_("meaning of the maximum"))
     is_group = models.BooleanField(_("group"), default=False)
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="criteria")
+    history = HistoricalRecords()
 
     class Meta(CaseItem.Meta):
         constraints = [

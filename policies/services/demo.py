@@ -43,5 +43,7 @@ def set_up_demo(*, password: str | None = None) -> list[DemoAccount]:
         Membership.objects.update_or_create(team=team, user=user, defaults={"role": role})
         accounts.append(DemoAccount(username, role, secret))
     for path in DEMO_CASE_FILES:
-        import_case(case_file=parse_case_file(path.read_bytes()), team=team)
+        case_file = parse_case_file(path.read_bytes())
+        import_case(case_file=case_file, team=None)  # a shared template any team may copy
+        import_case(case_file=case_file, team=team)
     return accounts

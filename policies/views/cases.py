@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from policies.selectors.access import get_case_for_user
+from policies.selectors.access import CASE_EDITING_ROLES, FACILITATING_ROLES, get_case_for_user
 
 
 @login_required
@@ -14,6 +14,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         {
             "case": case,
             "membership": membership,
+            "can_edit": membership.role in CASE_EDITING_ROLES,
+            "can_facilitate": membership.role in FACILITATING_ROLES,
             "options": case.options.all(),
             "criteria": case.criteria.filter(parent__isnull=True).prefetch_related("children"),
             "scenarios": case.scenarios.all(),

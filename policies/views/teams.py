@@ -2,7 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from policies.selectors.access import get_team_for_user, teams_for_user
+from policies.models import Case
+from policies.selectors.access import CASE_EDITING_ROLES, get_team_for_user, teams_for_user
 
 
 @login_required
@@ -22,5 +23,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "membership": membership,
             "cases": team.cases.all(),
             "exercises": team.exercises.select_related("case"),
+            "templates": Case.objects.filter(team__isnull=True),
+            "can_edit": membership.role in CASE_EDITING_ROLES,
         },
     )

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from policies.casefile.canonical import canonical
+from policies.casefile.schema import case_file_json_schema
 from policies.casefile.validation import CaseFileError, parse_case_file
 from policies.models import Case, Exercise, Option, ScoreJudgment, StateConsistency, WeightJudgment
 from policies.selectors.case_export import export_case
@@ -69,6 +70,30 @@ def test_load_command_names_an_unknown_team() -> None:
         ),
         ('"plausibility": 4', '"plausibility": "high"', "$.scenarios[0].plausibility"),
         ('"actors": ["ministry"]', '"actors": ["army"]', "$.options[0].actors[0]"),
+        ('"title": "A memo"', '"name": "A memo"', "$.sources[0].title"),  # missing required field
+        ('"kind": "report"', '"kind": "report", "color": "red"', "$.sources[0].color"),  # unknown field
+        ('"date": "2012-05"', '"date": "May 2012"', "$.sources[0].date"),
+        ('{"id": "memo"', '{"id": "Memo Two"', "$.sources[0].id"),
+        ('"money": "rich"}', '"money": "broke"}', "$.scenarios[0].states.money"),
+        ('"b": ["money", "poor"]', '"b": ["rain", "dry"]', "$.consistency[0]"),
+        ('"value": -2}', '"value": -3}', "$.consistency[0].value"),
+        (
+            '"criterion": "benefit", "value": 60',
+            '"criterion": "benefit", "value": 160',
+            "$.exercises[0].weights[0].value",
+        ),
+        (
+            '"participant": "bob", "option": "north-road", "criterion": "benefit"',
+            '"participant": "eve", "option": "north-road", "criterion": "benefit"',
+            "$.exercises[0].scores[6].participant",
+        ),
+        ('"criteria": ["benefit", "cost"]', '"criteria": ["benefit", "value"]', "$.exercises[0].criteria[1]"),
+        (
+            '"parent": "value", "name": {"en": "Cost"',
+            '"parent": "benefit", "name": {"en": "Cost"',
+            "$.criteria[2].parent",
+        ),
+        ('"value": 9, "confidence": 4', '"value": 9, "confidence": 9', "$.exercises[0].scores[6].confidence"),
     ],
 )
 def test_problems_are_reported_with_their_json_path(old: str, new: str, path: str) -> None:
@@ -104,3 +129,24 @@ def test_export_of_an_import_gives_the_file_back(path: Path) -> None:
     # and the export is itself a valid case file that imports to the same thing
     again = import_case(case_file=parse_case_file(json.dumps(exported)), team=TeamFactory())
     assert export_case(again) == exported
+
+
+def test_published_json_schema_is_current() -> None:
+    """docs/case-file.schema.json is generated: run `manage.py case_schema --output docs/case-file.schema.json`."""
+    published = json.loads(
+        (Path(__file__).resolve().parents[2] / "docs" / "case-file.schema.json").read_text()
+    )
+    assert published == case_file_json_schema()
+
+
+def test_a_failed_import_in_the_middle_writes_nothing(monkeypatch) -> None:
+    """Import is one transaction: a database error halfway leaves no trace."""
+    from policies.services import case_import
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(case_import, "_import_criteria", explode)
+    with pytest.raises(RuntimeError):
+        import_case(case_file=parse_case_file(SMALL.read_bytes()), team=TeamFactory())
+    assert counts() == (0, 0, 0, 0, 0, 0)

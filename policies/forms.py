@@ -1,0 +1,162 @@
+"""Forms for editing a case. Bilingual texts are edited as one English and one French field each."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+
+from policies.models import Case, Criterion, Evidence, Option, Scenario
+from policies.models.exercises import Method
+from policies.models.fields import localize
+
+LONG_TEXTS = {"description", "instruments", "risks", "definition", "narrative", "text", "summary", "stance"}
+
+
+class CaseItemForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A ModelForm plus `<field>_en` / `<field>_fr` inputs for each bilingual field named in `bilingual`."""
+
+    bilingual: tuple[str, ...] = ()
+    required_bilingual: tuple[str, ...] = ("name",)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        for name in self.bilingual:
+            label = self._meta.model._meta.get_field(name).verbose_name
+            widget = forms.Textarea(attrs={"rows": 4}) if name in LONG_TEXTS else forms.TextInput
+            current = getattr(self.instance, name, None) or {}
+            for language, language_label in (("en", _("English")), ("fr", _("French"))):
+                self.fields[f"{name}_{language}"] = forms.CharField(
+                    label=f"{str(label).capitalize()} ({language_label})",
+                    required=name in self.required_bilingual and language == "en",
+                    max_length=20_000,
+                    widget=widget,
+                    initial=current.get(language, ""),
+                )
+
+    def save(self, commit: bool = True) -> Model:
+        item = super().save(commit=False)
+        for name in self.bilingual:
+            texts = {lang: self.cleaned_data[f"{name}_{lang}"].strip() for lang in ("en", "fr")}
+            setattr(item, name, {lang: text for lang, text in texts.items() if text})
+        if commit:
+            item.save()
+            self.save_m2m()
+        return item
+
+
+class OptionForm(CaseItemForm):
+    bilingual = ("name", "description", "instruments", "risks")
+
+    class Meta:
+        model = Option
+        fields: list[str] = []
+
+
+class ScenarioForm(CaseItemForm):
+    bilingual = ("name", "narrative")
+
+    class Meta:
+        model = Scenario
+        fields = ["plausibility"]
+        widgets = {"plausibility": forms.NumberInput(attrs={"min": 1, "max": 5})}
+
+    def clean_plausibility(self) -> int:
+        value = self.cleaned_data["plausibility"]
+        if not 1 <= value <= 5:
+            raise forms.ValidationError(
+                _("Plausibility goes from 1 (barely plausible) to 5 (very plausible).")
+            )
+        return int(value)
+
+
+class EvidenceForm(CaseItemForm):
+    bilingual = ("text",)
+    required_bilingual = ("text",)
+
+    class Meta:
+        model = Evidence
+        fields = ["source", "locator", "quote"]
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["source"].queryset = case.sources.all()  # type: ignore[attr-defined]
+
+
+class CriterionForm(CaseItemForm):
+    bilingual = ("name", "definition")
+
+    class Meta:
+        model = Criterion
+        fields = ["parent", "direction", "scale_min", "scale_max", "unit"]
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        groups = case.criteria.filter(parent__isnull=True)
+        if self.instance.pk:
+            groups = groups.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["parent"].label = _("Group")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("scale_min"), data.get("scale_max")
+        if low is not None and high is not None:
+            if low >= high:
+                raise forms.ValidationError(_("The scale minimum must be below its maximum."))
+            if self.instance.pk:
+                outside = self.instance.score_judgments.exclude(value__gte=low, value__lte=high).count()
+                if outside:
+                    raise forms.ValidationError(
+                        _("%(count)s existing scores lie outside %(low)g to %(high)g; widen the scale.")
+                        % {"count": outside, "low": low, "high": high}
+                    )
+        if self.instance.pk and data.get("parent") and self.instance.children.exists():
+            raise forms.ValidationError(_("A group cannot be placed inside another group."))
+        return data
+
+
+FORMS: dict[str, type[CaseItemForm]] = {
+    "option": OptionForm,
+    "criterion": CriterionForm,
+    "scenario": ScenarioForm,
+    "evidence": EvidenceForm,
+}
+
+
+class ExerciseSetupForm(forms.Form):
+    """A new exercise on a case: its title, what is in play and the ranking method."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    options = forms.ModelMultipleChoiceField(
+        label=_("Options in play"), queryset=Option.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    criteria = forms.ModelMultipleChoiceField(
+        label=_("Criteria in play"), queryset=Criterion.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    scenarios = forms.ModelMultipleChoiceField(
+        label=_("Scenarios in play"),
+        queryset=Scenario.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    method = forms.ChoiceField(label=_("Ranking method"), choices=Method.choices, initial=Method.WEIGHTED_SUM)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        leaves = case.criteria.filter(is_group=False)
+        self.fields["options"].queryset = case.options.all()  # type: ignore[attr-defined]
+        self.fields["criteria"].queryset = leaves  # type: ignore[attr-defined]
+        self.fields["scenarios"].queryset = case.scenarios.all()  # type: ignore[attr-defined]
+        self.fields["options"].initial = list(case.options.values_list("pk", flat=True))
+        self.fields["criteria"].initial = list(leaves.values_list("pk", flat=True))
+        self.fields["scenarios"].initial = list(case.scenarios.values_list("pk", flat=True))
+        for name in ("options", "criteria", "scenarios"):
+            self.fields[name].label_from_instance = lambda item: localize(item.name)  # type: ignore[attr-defined]
+
+    def clean_options(self) -> Any:
+        options = self.cleaned_data["options"]
+        if len(options) < 2:
+            raise forms.ValidationError(_("Choose at least two options to compare."))
+        return options
