@@ -1,5 +1,6 @@
 """Domain models, one module per area: teams, cases, exercises, reports."""
 
+from policies.models.api import ApiToken, TokenScope
 from policies.models.cases import (
     Actor,
     Case,
@@ -18,6 +19,7 @@ from policies.models.teams import Membership, Role, Team
 
 __all__ = [
     "Actor",
+    "ApiToken",
     "Case",
     "Criterion",
     "Driver",
@@ -34,5 +36,6 @@ __all__ = [
     "SourceDocument",
     "StateConsistency",
     "Team",
+    "TokenScope",
     "WeightJudgment",
 ]
