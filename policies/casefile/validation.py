@@ -73,9 +73,7 @@ def parse_case_file(raw: bytes | str) -> CaseFile:
             ]
         )
     try:
-        case_file = CaseFile.model_validate_json(
-            raw if isinstance(raw, bytes | str) else json.dumps(document)
-        )
+        case_file = CaseFile.model_validate_json(raw)
     except ValidationError as exc:
         raise CaseFileError(
             [
