@@ -23,6 +23,12 @@ REQUIRE_SERVICES = os.environ.get("WORKBENCH_REQUIRE_SERVICES") == "1"
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Hashing passwords at production strength would dominate the suite's run time.
+    if os.environ.get("DJANGO_SETTINGS_MODULE"):  # absent when the pure analysis tests run without Django
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not REQUIRE_SERVICES:
         return
@@ -45,11 +51,11 @@ def needs(condition: bool, reason: str) -> pytest.MarkDecorator:
 @pytest.fixture
 def login(client):
     """Log a fresh member of a team in: login(role, team=None) -> membership."""
-    from tests.factories import PASSWORD, MembershipFactory
+    from tests.factories import MembershipFactory
 
     def _login(role: str, team=None):
         membership = MembershipFactory(role=role, **({"team": team} if team else {}))
-        assert client.login(username=membership.user.username, password=PASSWORD)
+        client.force_login(membership.user)  # the login form itself is tested on its own, throttling included
         return membership
 
     return _login

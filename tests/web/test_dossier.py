@@ -381,7 +381,7 @@ def test_queries_are_bounded_and_do_not_grow_with_the_case(
 ) -> None:
     team = TeamFactory()
     membership = MembershipFactory(team=team, role="observer")
-    assert client.login(username=membership.user.username, password=PASSWORD)
+    client.force_login(membership.user)
     small, mali = small_case(team), import_mali(team)
     client.get(reverse(name, args=[small.pk]))  # warm up the session and any per-process cache
     with django_assert_max_num_queries(MAX_QUERIES):
