@@ -14,7 +14,6 @@ from policies.casefile.validation import parse_case_file
 from policies.models import Actor, Case, Driver, DriverState, Evidence, Scenario, SourceDocument
 from policies.services.case_import import import_case
 from tests.factories import (
-    PASSWORD,
     CaseFactory,
     CriterionFactory,
     MembershipFactory,
