@@ -50,7 +50,7 @@ run: system-deps install
 	$(PY) manage.py seed_demo
 	@echo "Starting the worker and the web server on http://127.0.0.1:$(PORT)/ (Ctrl-C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \
-	$(VENV)/bin/celery -A workbench worker --pool=solo --loglevel=warning & \
+	$(VENV)/bin/celery -A workbench worker --beat --schedule=data/celerybeat-schedule --pool=solo --loglevel=warning & \
 	$(VENV)/bin/gunicorn workbench.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - & \
 	sleep 2; echo; echo "  Open http://127.0.0.1:$(PORT)/ and log in with an account above."; echo; \
 	wait

@@ -7,7 +7,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import Case, Criterion, Evidence, Option, Scenario
-from policies.models.exercises import Method
+from policies.models.exercises import Anonymity, Method, WeightingMethod
 from policies.models.fields import localize
 
 LONG_TEXTS = {"description", "instruments", "risks", "definition", "narrative", "text", "summary", "stance"}
@@ -125,6 +125,15 @@ FORMS: dict[str, type[CaseItemForm]] = {
 }
 
 
+SCALES: dict[str, tuple[Any, tuple[float, float] | None]] = {
+    "criteria": (_("Each criterion's own scale"), None),
+    "0-10": (_("0 to 10"), (0.0, 10.0)),
+    "1-5": (_("1 to 5"), (1.0, 5.0)),
+    "1-9": (_("1 to 9"), (1.0, 9.0)),
+    "0-100": (_("0 to 100"), (0.0, 100.0)),
+}
+
+
 class ExerciseSetupForm(forms.Form):
     """A new exercise on a case: its title, what is in play and the ranking method."""
 
@@ -142,6 +151,49 @@ class ExerciseSetupForm(forms.Form):
         required=False,
     )
     method = forms.ChoiceField(label=_("Ranking method"), choices=Method.choices, initial=Method.WEIGHTED_SUM)
+    # Workshop settings. A request that leaves them out (older clients) gets an open exercise with the defaults;
+    # the form offers the facilitated workshop first.
+    mode = forms.ChoiceField(
+        label=_("How participants take part"),
+        choices=[
+            ("workshop", _("Facilitated workshop: phases, blind scoring, reveal and Delphi rounds")),
+            ("open", _("Open exercise: members weigh and score at any time and see the ranking live")),
+        ],
+        initial="workshop",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    weighting_method = forms.ChoiceField(
+        label=_("Weighting method"),
+        choices=WeightingMethod.choices,
+        initial=WeightingMethod.DIRECT,
+        required=False,
+    )
+    scale = forms.ChoiceField(
+        label=_("Score scale"),
+        choices=[(k, label) for k, (label, _range) in SCALES.items()],
+        initial="criteria",
+        required=False,
+    )
+    anonymity = forms.ChoiceField(
+        label=_("Anonymity"), choices=Anonymity.choices, initial=Anonymity.NAMED, required=False
+    )
+    max_rounds = forms.IntegerField(
+        label=_("Number of rounds"), min_value=1, max_value=10, initial=3, required=False
+    )
+    consensus_threshold = forms.FloatField(
+        label=_("Consensus threshold (largest interquartile range of a cell that still counts as agreement)"),
+        min_value=0,
+        max_value=1000,
+        initial=1.0,
+        required=False,
+    )
+    phase_minutes = forms.IntegerField(
+        label=_("Timer per phase, in minutes (leave empty for none)"),
+        min_value=1,
+        max_value=240,
+        required=False,
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,3 +212,36 @@ class ExerciseSetupForm(forms.Form):
         if len(options) < 2:
             raise forms.ValidationError(_("Choose at least two options to compare."))
         return options
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        defaults = {
+            "mode": "open",
+            "weighting_method": WeightingMethod.DIRECT,
+            "scale": "criteria",
+            "anonymity": Anonymity.NAMED,
+            "max_rounds": 3,
+            "consensus_threshold": 1.0,
+        }
+        for name, default in defaults.items():
+            if data.get(name) in (None, ""):
+                data[name] = default
+        return data
+
+
+class WorkshopSettingsForm(forms.Form):
+    """Settings a facilitator may change while the workshop runs; `version` detects concurrent edits."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    blind = forms.BooleanField(
+        label=_("Blind scoring (nobody sees the others' judgments before the reveal)"), required=False
+    )
+    weighting_method = forms.ChoiceField(label=_("Weighting method"), choices=WeightingMethod.choices)
+    anonymity = forms.ChoiceField(label=_("Anonymity"), choices=Anonymity.choices)
+    max_rounds = forms.IntegerField(label=_("Number of rounds"), min_value=1, max_value=10)
+    consensus_threshold = forms.FloatField(
+        label=_("Consensus threshold (interquartile range)"), min_value=0, max_value=1000
+    )
+    phase_minutes = forms.IntegerField(
+        label=_("Timer per phase, in minutes"), min_value=1, max_value=240, required=False
+    )

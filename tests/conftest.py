@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,28 +72,19 @@ def _worker_database_url() -> str:
     return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen[str]]:
-    """A real worker in its own process, on the configured broker, reading the test database."""
+def start_celery_worker(*extra: str) -> subprocess.Popen[str]:
+    """A real worker in its own process, on the configured broker, reading the test database; waits until ready."""
     env = {**os.environ, "DATABASE_URL": _worker_database_url(), "PYTHONUNBUFFERED": "1"}
     celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
     process = subprocess.Popen(
-        [
-            celery,
-            "-A",
-            "workbench",
-            "worker",
-            "--pool=solo",
-            "--loglevel=info",
-            "--without-gossip",
-            "--without-mingle",
-        ],
+        [celery, "-A", "workbench", "worker", "--pool=solo", "--loglevel=info", "--without-gossip", "--without-mingle",
+         *extra],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-    )
+    )  # fmt: skip
     deadline = time.monotonic() + 90
     assert process.stdout is not None
     lines = []
@@ -109,12 +101,20 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subpro
     if process.poll() is not None:
         pytest.fail("The Celery worker exited:\n" + "".join(lines[-30:]))
     # Keep draining its output so a full pipe never blocks the worker.
-    import threading
+    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()  # type: ignore[union-attr]
+    return process
 
-    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
-    yield process
+
+def stop_celery_worker(process: subprocess.Popen[str]) -> None:
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen[str]]:
+    process = start_celery_worker()
+    yield process
+    stop_celery_worker(process)

@@ -11,6 +11,7 @@ from policies.models import (
     Option,
     Participant,
     Role,
+    Scenario,
     ScoreJudgment,
     Team,
     WeightJudgment,
@@ -77,6 +78,17 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     key = factory.Sequence(lambda n: f"criterion-{n}")
     name = factory.LazyAttribute(lambda c: {"en": f"Criterion {c.key}", "fr": f"Critère {c.key}"})
+    position = factory.Sequence(int)
+
+
+class ScenarioFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Scenario
+        skip_postgeneration_save = True
+
+    case = factory.SubFactory(CaseFactory)
+    key = factory.Sequence(lambda n: f"scenario-{n}")
+    name = factory.LazyAttribute(lambda s: {"en": f"Scenario {s.key}", "fr": f"Scénario {s.key}"})
     position = factory.Sequence(int)
 
 

@@ -195,6 +195,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BEAT_SCHEDULE = {
+    "sweep-reports": {
+        "task": "policies.tasks.sweep_reports_task",
+        "schedule": envint("REPORT_SWEEP_SECONDS", 60),
+    },
+}
+# A running report whose worker has not beaten for this long is taken back (above the hard time limit).
+REPORT_STALE_SECONDS = envint("REPORT_STALE_SECONDS", CELERY_TASK_TIME_LIMIT + 30)
+# A pending report not taken by a worker after this long is queued again (the broker may have lost it).
+REPORT_REQUEUE_SECONDS = envint("REPORT_REQUEUE_SECONDS", 600)
 
 # Chart export for reports; kaleido drives this Chromium (Debian's package, never a download).
 CHROMIUM_PATH = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
@@ -204,5 +214,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"choreographer": {"level": "WARNING"}, "kaleido": {"level": "WARNING"}},
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("choreographer", "kaleido", "axes", "weasyprint", "fontTools")
+    },
 }

@@ -16,11 +16,13 @@ from policies.models.cases import (
 from policies.models.exercises import Exercise, Participant, ScoreJudgment, WeightJudgment
 from policies.models.reports import Report
 from policies.models.teams import Membership, Role, Team
+from policies.models.workshop import Comment, PairwiseJudgment
 
 __all__ = [
     "Actor",
     "ApiToken",
     "Case",
+    "Comment",
     "Criterion",
     "Driver",
     "DriverState",
@@ -28,6 +30,7 @@ __all__ = [
     "Exercise",
     "Membership",
     "Option",
+    "PairwiseJudgment",
     "Participant",
     "Report",
     "Role",

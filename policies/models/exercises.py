@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from policies.models.cases import Case, Criterion, Option, Scenario
 from policies.models.fields import LocalizedTextField, localize
@@ -14,6 +15,30 @@ class Method(models.TextChoices):
     WEIGHTED_SUM = "weighted_sum", _("Weighted sum")
     TOPSIS = "topsis", _("TOPSIS")
     PROMETHEE_II = "promethee_ii", _("PROMETHEE II")
+
+
+class Phase(models.TextChoices):
+    """Where a facilitated exercise stands; the facilitator moves it, participants' screens follow."""
+
+    BRIEFING = "briefing", _("Briefing")
+    WEIGHTING = "weighting", _("Weighting")
+    SCORING = "scoring", _("Scoring")
+    REVEAL = "reveal", _("Reveal")
+    DISCUSSION = "discussion", _("Discussion")
+    CLOSED = "closed", _("Closed")
+
+
+class WeightingMethod(models.TextChoices):
+    DIRECT = "direct", _("Direct points (sum to 100)")
+    SWING = "swing", _("Swing weighting")
+    AHP = "ahp", _("AHP pairwise comparison")
+    RANK = "rank", _("Rank order (ROC weights)")
+
+
+class Anonymity(models.TextChoices):
+    NAMED = "named", _("Named: everybody sees who said what")
+    PSEUDONYMOUS = "pseudonymous", _("Pseudonymous: participants see pseudonyms, the facilitator sees names")
+    ANONYMOUS = "anonymous", _("Anonymous: nobody sees identities, not even the facilitator")
 
 
 class Exercise(models.Model):
@@ -29,6 +54,27 @@ class Exercise(models.Model):
     current_round = models.PositiveSmallIntegerField(_("current round"), default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    # Workshop settings. Exercises made by factories or imported from case files stay open (not facilitated,
+    # not blind, in the scoring phase) so members can score at once; the set-up screen makes facilitated ones.
+    facilitated = models.BooleanField(_("facilitated"), default=False)
+    blind = models.BooleanField(_("blind scoring"), default=False)
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.SCORING)
+    phase_started = models.DateTimeField(_("phase started"), null=True, blank=True)
+    phase_minutes = models.PositiveSmallIntegerField(_("minutes per phase"), null=True, blank=True)
+    weighting_method = models.CharField(
+        _("weighting method"), max_length=20, choices=WeightingMethod.choices, default=WeightingMethod.DIRECT
+    )
+    scale_min = models.FloatField(_("lowest score"), null=True, blank=True)
+    scale_max = models.FloatField(_("highest score"), null=True, blank=True)
+    anonymity = models.CharField(
+        _("anonymity"), max_length=20, choices=Anonymity.choices, default=Anonymity.NAMED
+    )
+    max_rounds = models.PositiveSmallIntegerField(_("number of rounds"), default=3)
+    consensus_threshold = models.FloatField(_("consensus threshold (interquartile range)"), default=1.0)
+    join_code = models.CharField(_("join code"), max_length=16, null=True, blank=True, unique=True)
+    join_expires = models.DateTimeField(_("join code expires"), null=True, blank=True)
+    # Bumped by every facilitator write: a write that names an older version is a conflict, not an overwrite.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["-created", "pk"]
@@ -36,6 +82,11 @@ class Exercise(models.Model):
             models.UniqueConstraint(fields=["team", "case", "key"], name="exercise_unique_key"),
             models.CheckConstraint(condition=Q(current_round__gte=1), name="exercise_round_positive"),
             models.CheckConstraint(condition=Q(method__in=Method.values), name="exercise_method_valid"),
+            models.CheckConstraint(condition=Q(phase__in=Phase.values), name="exercise_phase_valid"),
+            models.CheckConstraint(condition=Q(max_rounds__gte=1), name="exercise_max_rounds_positive"),
+            models.CheckConstraint(
+                condition=Q(consensus_threshold__gte=0), name="exercise_threshold_nonnegative"
+            ),
         ]
         verbose_name = _("exercise")
         verbose_name_plural = _("exercises")
@@ -59,6 +110,10 @@ class Participant(models.Model):
     alias = models.CharField(_("alias"), max_length=80)
     profile = LocalizedTextField(_("profile"))
     joined = models.DateTimeField(auto_now_add=True)
+    # What others see in pseudonymous and anonymous exercises ("Participant 3"); set when joining.
+    pseudonym = models.CharField(_("pseudonym"), max_length=40, blank=True)
+    is_guest = models.BooleanField(_("guest"), default=False)
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -84,6 +139,7 @@ class WeightJudgment(models.Model):
     value = models.FloatField(_("points"))
     rationale = LocalizedTextField(_("rationale"))
     updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -116,6 +172,7 @@ class ScoreJudgment(models.Model):
     rationale = LocalizedTextField(_("rationale"))
     confidence = models.PositiveSmallIntegerField(_("confidence"), null=True, blank=True)
     updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

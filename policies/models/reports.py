@@ -10,6 +10,9 @@ from policies.models.exercises import Exercise
 
 class ReportKind(models.TextChoices):
     PDF = "pdf", _("PDF report")
+    XLSX = "xlsx", _("Excel workbook")
+    CSV = "csv", _("CSV of all judgments")
+    JSON = "json", _("Case file (JSON) with the exercise")
 
 
 class ReportStatus(models.TextChoices):
@@ -17,6 +20,7 @@ class ReportStatus(models.TextChoices):
     RUNNING = "running", _("Being built")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Report(models.Model):
@@ -36,6 +40,11 @@ class Report(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
+    # When the job last went to the queue, and when its worker last said it was alive: the sweep re-queues a
+    # job the broker lost and takes back a job whose worker died.
+    enqueued = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         ordering = ["-created", "-pk"]
@@ -51,4 +60,4 @@ class Report(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {ReportStatus.DONE, ReportStatus.FAILED}
+        return self.status in {ReportStatus.DONE, ReportStatus.FAILED, ReportStatus.CANCELLED}

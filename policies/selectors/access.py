@@ -7,10 +7,10 @@ object of another team is reported as missing (404), never as forbidden, so its 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from policies.models import Case, Exercise, Membership, Report, Role, Team
+from policies.models import Case, Exercise, Membership, Participant, Report, Role, Team
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -74,3 +74,36 @@ def get_report_for_user(user: User, report_id: int) -> tuple[Report, Membership]
     if report is None:
         raise Http404(_("No such report."))
     return report, membership_for(user, report.exercise.team_id)
+
+
+# Session key holding {exercise id: participant id} for people who joined a workshop with its code.
+WORKSHOP_SESSION_KEY = "workshop_participants"
+
+
+def get_exercise_for_participant(
+    request: HttpRequest, exercise_id: int
+) -> tuple[Exercise, Participant | None, Membership | None]:
+    """An exercise for a team member, or for someone who joined it by code (guest or user of another team).
+
+    Returns the exercise, the visitor's participant row if they have one, and their membership if they are a
+    member of the exercise's team. Anyone else gets a 404, so the exercise's existence does not leak.
+    """
+    exercise = Exercise.objects.filter(pk=exercise_id).select_related("team", "case").first()
+    if exercise is None:
+        raise Http404(_("No such exercise."))
+    membership = None
+    participant = None
+    user = request.user
+    if user.is_authenticated:
+        membership = Membership.objects.filter(user_id=user.pk, team_id=exercise.team_id).first()
+        participant = Participant.objects.filter(exercise=exercise, user_id=user.pk).first()
+    if participant is None:
+        joined = request.session.get(WORKSHOP_SESSION_KEY, {})
+        participant_id = joined.get(str(exercise_id)) if isinstance(joined, dict) else None
+        if participant_id is not None:
+            participant = Participant.objects.filter(pk=participant_id, exercise=exercise).first()
+    if membership is None and participant is None:
+        raise Http404(_("No such exercise."))
+    if participant is not None:
+        participant.exercise = exercise
+    return exercise, participant, membership

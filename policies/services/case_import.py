@@ -5,6 +5,7 @@ edited file updates in place without touching the judgments of live exercises.
 """
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from policies.casefile.schema import CaseFile, ExerciseItem
 from policies.models import (
@@ -193,27 +194,33 @@ def _import_exercise(
     # Judgments of the file's personas are replaced wholesale: they are data of the file, not of live users.
     WeightJudgment.objects.filter(participant__in=participants.values()).delete()
     ScoreJudgment.objects.filter(participant__in=participants.values()).delete()
-    WeightJudgment.objects.bulk_create(
-        WeightJudgment(
-            participant=participants[w.participant],
-            criterion=criteria[w.criterion],
-            round=w.round,
-            value=w.value,
-            rationale=w.rationale,
-        )
-        for w in item.weights
+    bulk_create_with_history(
+        [
+            WeightJudgment(
+                participant=participants[w.participant],
+                criterion=criteria[w.criterion],
+                round=w.round,
+                value=w.value,
+                rationale=w.rationale,
+            )
+            for w in item.weights
+        ],
+        WeightJudgment,
     )
-    ScoreJudgment.objects.bulk_create(
-        ScoreJudgment(
-            participant=participants[s.participant],
-            option=options[s.option],
-            criterion=criteria[s.criterion],
-            scenario=scenarios[s.scenario] if s.scenario else None,
-            round=s.round,
-            value=s.value,
-            rationale=s.rationale,
-            confidence=s.confidence,
-        )
-        for s in item.scores
+    bulk_create_with_history(
+        [
+            ScoreJudgment(
+                participant=participants[s.participant],
+                option=options[s.option],
+                criterion=criteria[s.criterion],
+                scenario=scenarios[s.scenario] if s.scenario else None,
+                round=s.round,
+                value=s.value,
+                rationale=s.rationale,
+                confidence=s.confidence,
+            )
+            for s in item.scores
+        ],
+        ScoreJudgment,
     )
     return exercise

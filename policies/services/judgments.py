@@ -3,10 +3,49 @@
 import math
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from policies.models import Criterion, Exercise, Option, Participant, ScoreJudgment, WeightJudgment
+from policies.models import Criterion, Exercise, Option, Participant, Scenario, ScoreJudgment, WeightJudgment
+from policies.models.exercises import Anonymity, Phase
 from policies.models.fields import localize
+
+# Phases of a facilitated exercise in which judgments are accepted; open exercises always accept them.
+WEIGHING_PHASES = frozenset({Phase.WEIGHTING, Phase.SCORING})
+SCORING_PHASES = frozenset({Phase.SCORING})
+
+
+def check_phase(exercise: Exercise, phases: frozenset[str]) -> None:
+    """Refuse a judgment a facilitated exercise is not collecting right now (the screen may be stale)."""
+    if exercise.facilitated and exercise.phase not in phases:
+        raise ValidationError(
+            _("The facilitator has moved the exercise to “%(phase)s”: this judgment was not recorded.")
+            % {"phase": exercise.get_phase_display()},
+            code="closed",
+        )
+
+
+def parse_rationale(raw: str | None) -> str:
+    text = (raw or "").strip()
+    if len(text) > 2000:
+        raise ValidationError(_("Keep the rationale under 2000 characters."), code="too_long")
+    return text
+
+
+def parse_confidence(raw: str | None) -> int | None:
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if text not in {"1", "2", "3", "4", "5"}:
+        raise ValidationError(_("Confidence goes from 1 (a guess) to 5 (certain)."), code="invalid")
+    return int(text)
+
+
+def score_scale(exercise: Exercise, criterion: Criterion) -> tuple[float, float]:
+    """The exercise's own score scale when its set-up fixed one, else the criterion's."""
+    if exercise.scale_min is not None and exercise.scale_max is not None:
+        return exercise.scale_min, exercise.scale_max
+    return criterion.scale_min, criterion.scale_max
 
 
 def parse_number(raw: str | None) -> float:
@@ -24,52 +63,88 @@ def parse_number(raw: str | None) -> float:
 
 
 def participant_for_user(*, exercise: Exercise, user_id: int, display_name: str) -> Participant:
-    """The user's participant row in this exercise, created on first use."""
+    """The user's participant row in this exercise, created on first use.
+
+    Every new participant gets a pseudonym; in an anonymous exercise the pseudonym is all that is stored.
+    """
+    existing = Participant.objects.filter(exercise=exercise, user_id=user_id).first()
+    if existing is not None:
+        return existing
+    pseudonym = next_pseudonym(exercise)
+    alias = pseudonym if exercise.anonymity == Anonymity.ANONYMOUS else display_name[:80]
     participant, _created = Participant.objects.get_or_create(
-        exercise=exercise, user_id=user_id, defaults={"key": f"user-{user_id}", "alias": display_name[:80]}
+        exercise=exercise,
+        user_id=user_id,
+        defaults={"key": f"user-{user_id}", "alias": alias, "pseudonym": pseudonym},
     )
     return participant
 
 
-def save_weight(*, participant: Participant, criterion: Criterion, raw_value: str | None) -> WeightJudgment:
+def next_pseudonym(exercise: Exercise) -> str:
+    return f"Participant {exercise.participants.count() + 1}"
+
+
+def save_weight(
+    *,
+    participant: Participant,
+    criterion: Criterion,
+    raw_value: str | None,
+    raw_rationale: str | None = None,
+) -> WeightJudgment:
     exercise = participant.exercise
+    check_phase(exercise, WEIGHING_PHASES)
     if not exercise.criteria.filter(pk=criterion.pk).exists():
         raise ValidationError(_("This criterion is not part of the exercise."), code="invalid")
     value = parse_number(raw_value)
     if not 0 <= value <= 100:
         raise ValidationError(_("Give between 0 and 100 points."), code="out_of_range")
+    defaults: dict[str, object] = {"value": value}
+    if raw_rationale is not None:
+        defaults["rationale"] = {(get_language() or "en")[:2]: parse_rationale(raw_rationale)}
     judgment, _created = WeightJudgment.objects.update_or_create(
-        participant=participant, criterion=criterion, round=exercise.current_round, defaults={"value": value}
+        participant=participant, criterion=criterion, round=exercise.current_round, defaults=defaults
     )
     return judgment
 
 
 def save_score(
-    *, participant: Participant, option: Option, criterion: Criterion, raw_value: str | None
+    *,
+    participant: Participant,
+    option: Option,
+    criterion: Criterion,
+    raw_value: str | None,
+    scenario: Scenario | None = None,
+    raw_rationale: str | None = None,
+    raw_confidence: str | None = None,
 ) -> ScoreJudgment:
+    """Record a score; rationale and confidence are left as they were when not given (None)."""
     exercise = participant.exercise
+    check_phase(exercise, SCORING_PHASES)
     if (
         not exercise.options.filter(pk=option.pk).exists()
         or not exercise.criteria.filter(pk=criterion.pk).exists()
+        or (scenario is not None and not exercise.scenarios.filter(pk=scenario.pk).exists())
     ):
         raise ValidationError(_("This cell is not part of the exercise."), code="invalid")
     value = parse_number(raw_value)
-    if not criterion.scale_min <= value <= criterion.scale_max:
+    low, high = score_scale(exercise, criterion)
+    if not low <= value <= high:
         raise ValidationError(
             _("%(criterion)s is scored from %(low)g to %(high)g.")
-            % {
-                "criterion": localize(criterion.name),
-                "low": criterion.scale_min,
-                "high": criterion.scale_max,
-            },
+            % {"criterion": localize(criterion.name), "low": low, "high": high},
             code="out_of_range",
         )
+    defaults: dict[str, object] = {"value": value}
+    if raw_rationale is not None:
+        defaults["rationale"] = {(get_language() or "en")[:2]: parse_rationale(raw_rationale)}
+    if raw_confidence is not None:
+        defaults["confidence"] = parse_confidence(raw_confidence)
     judgment, _created = ScoreJudgment.objects.update_or_create(
         participant=participant,
         option=option,
         criterion=criterion,
-        scenario=None,
+        scenario=scenario,
         round=exercise.current_round,
-        defaults={"value": value},
+        defaults=defaults,
     )
     return judgment

@@ -1,110 +1,175 @@
-"""Request and build reports. The web only creates the Report row; a Celery worker builds the file.
+"""The life of a report job: requested on the web, built by a Celery worker, never stuck and never lost.
 
-Building claims the row with a conditional update, so a task delivered twice (acks_late after a lost
-worker) builds once.
+- The web only writes a Report row and enqueues its id after the transaction commits.
+- A worker claims the row with a conditional update (pending -> running), so a duplicate delivery builds once.
+- While building, the worker beats a heartbeat and checks between stages whether the job was cancelled.
+- A periodic sweep re-queues jobs the broker never took (it was down) and takes back jobs whose worker died
+  (stale heartbeat); after MAX_ATTEMPTS such deaths the job fails with a retry button rather than looping.
 """
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.template.loader import render_to_string
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from policies.chart_export import ChartExportError, figure_to_svg
-from policies.charts import contributions_figure
+from policies.chart_export import ChartExportError
 from policies.models import Exercise, Report
-from policies.models.fields import localize
 from policies.models.reports import ReportKind, ReportStatus
-from policies.selectors.results import exercise_results
+from policies.services.report_files import EXTENSIONS, build_file
 
 logger = logging.getLogger(__name__)
 
+MAX_ATTEMPTS = 3
+ACTIVE = (ReportStatus.PENDING, ReportStatus.RUNNING)
 
-def request_report(*, exercise: Exercise, user_id: int | None, language: str) -> Report:
+
+class ReportCancelled(Exception):
+    """The job was cancelled while it was being built; the worker stops quietly."""
+
+
+def request_report(
+    *, exercise: Exercise, user_id: int | None, language: str, kind: str = ReportKind.PDF
+) -> Report:
+    if kind not in ReportKind.values:
+        raise ValueError(f"Unknown report kind {kind!r}.")
     report = Report.objects.create(
-        exercise=exercise, kind=ReportKind.PDF, language=language[:2], requested_by_id=user_id
+        exercise=exercise, kind=kind, language=language[:2], requested_by_id=user_id
     )
     transaction.on_commit(lambda: enqueue_report(report.pk))
     return report
 
 
-def enqueue_report(report_id: int) -> None:
+def enqueue_report(report_id: int) -> bool:
+    """Hand the job to the broker. If the broker is down the job stays pending, saved, and the sweep re-queues
+    it when the broker is back; the page says so instead of pretending."""
     from policies.tasks import build_report_task
 
     try:
         build_report_task.delay(report_id)
-    except Exception as exc:  # the broker is unreachable: say so rather than leave the job pending forever
-        logger.exception("Could not enqueue report %s", report_id)
+    except Exception as exc:  # kombu raises several unrelated types when the broker is unreachable
+        logger.warning("Report %s not queued, broker unreachable: %s", report_id, exc)
         Report.objects.filter(pk=report_id, status=ReportStatus.PENDING).update(
-            status=ReportStatus.FAILED,
-            error=_("The background queue is not reachable (%(error)s). Try again later.") % {"error": exc},
-            finished=timezone.now(),
+            enqueued=None, stage="queue-unavailable"
         )
+        return False
+    Report.objects.filter(pk=report_id, status=ReportStatus.PENDING).update(
+        enqueued=timezone.now(), stage="queued"
+    )
+    return True
 
 
-def _progress(report: Report, percent: int, stage: str) -> None:
-    report.progress, report.stage = percent, stage
-    Report.objects.filter(pk=report.pk).update(progress=percent, stage=stage)
+def cancel_report(*, report: Report) -> bool:
+    cancelled = Report.objects.filter(pk=report.pk, status__in=ACTIVE).update(
+        status=ReportStatus.CANCELLED, finished=timezone.now(), stage="cancelled"
+    )
+    return bool(cancelled)
+
+
+def retry_report(*, report: Report) -> bool:
+    """Start a failed or cancelled job again from scratch."""
+    restarted = Report.objects.filter(
+        pk=report.pk, status__in=(ReportStatus.FAILED, ReportStatus.CANCELLED)
+    ).update(
+        status=ReportStatus.PENDING, progress=0, stage="", error="", attempts=0, started=None, finished=None
+    )
+    if restarted:
+        transaction.on_commit(lambda: enqueue_report(report.pk))
+    return bool(restarted)
+
+
+def _beat(report_id: int, percent: int, stage: str) -> None:
+    alive = Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
+        progress=percent, stage=stage, heartbeat=timezone.now()
+    )
+    if not alive:
+        raise ReportCancelled
 
 
 def build_report(report_id: int) -> None:
+    now = timezone.now()
     claimed = Report.objects.filter(pk=report_id, status=ReportStatus.PENDING).update(
-        status=ReportStatus.RUNNING, started=timezone.now(), progress=5, stage="start"
+        status=ReportStatus.RUNNING,
+        started=now,
+        heartbeat=now,
+        progress=5,
+        stage="start",
+        error="",
+        attempts=F("attempts") + 1,
     )
     if not claimed:
-        logger.info("Report %s is already taken or finished", report_id)
+        logger.info("Report %s is already taken, finished or cancelled", report_id)
         return
     report = Report.objects.select_related("exercise__case", "exercise__team").get(pk=report_id)
     try:
         with translation.override(report.language):
-            pdf = render_pdf(report)
-        report.file.save(f"report-{report.exercise_id}-{report.pk}.pdf", ContentFile(pdf), save=False)
-        Report.objects.filter(pk=report.pk).update(
-            file=report.file.name,
-            status=ReportStatus.DONE,
-            progress=100,
-            stage="done",
-            finished=timezone.now(),
+            data = build_file(report, lambda percent, stage: _beat(report_id, percent, stage))
+        _beat(report_id, 95, "saving")
+        name = f"{report.exercise.key}-{report.kind}-{report.pk}.{EXTENSIONS[ReportKind(report.kind)]}"
+        stored = report.file.storage.save(f"reports/{timezone.now():%Y/%m}/{name}", ContentFile(data))
+        finished = Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
+            file=stored, status=ReportStatus.DONE, progress=100, stage="done", finished=timezone.now()
         )
+        if not finished:  # cancelled during the last step: the file is not wanted
+            report.file.storage.delete(stored)
+    except ReportCancelled:
+        logger.info("Report %s was cancelled while building", report_id)
+    except DatabaseError:
+        # Transient: hand the job back so the task's retry (or the sweep) can claim it again.
+        Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(status=ReportStatus.PENDING)
+        raise
     except Exception as exc:
         logger.exception("Report %s failed", report_id)
-        message = (
-            str(exc)
-            if isinstance(exc, ChartExportError)
-            else _("The report could not be built: %(error)s") % {"error": exc}
-        )
-        Report.objects.filter(pk=report.pk).update(
+        if isinstance(exc, ChartExportError):
+            message = str(exc)
+        elif isinstance(exc, OSError):
+            message = _("The report could not be stored (%(error)s). Free some space and retry.") % {
+                "error": exc
+            }
+        else:
+            message = _("The report could not be built: %(error)s") % {"error": exc}
+        Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
             status=ReportStatus.FAILED, error=message, finished=timezone.now()
         )
 
 
-def render_pdf(report: Report) -> bytes:
-    from weasyprint import HTML
+@dataclass(frozen=True)
+class SweepResult:
+    requeued: int
+    restarted: int
+    failed: int
 
-    exercise = report.exercise
-    _progress(report, 15, "results")
-    results = exercise_results(exercise)
-    _progress(report, 35, "charts")
-    figure = contributions_figure(
-        [localize(item.option.name) for item in results.ranking],
-        [localize(criterion.name) for criterion in results.criteria],
-        [item.contributions for item in results.ranking],
+
+def sweep_reports(*, now: datetime | None = None, stale_after: timedelta | None = None) -> SweepResult:
+    """Re-queue what the broker lost and take back what a dead worker held; run every minute by Celery beat."""
+    now = now or timezone.now()
+    if stale_after is None:  # not `or`: a zero timedelta is a valid (if brutal) threshold
+        stale_after = timedelta(seconds=settings.REPORT_STALE_SECONDS)
+    restarted = failed = 0
+    for report in Report.objects.filter(status=ReportStatus.RUNNING, heartbeat__lt=now - stale_after):
+        if report.attempts >= MAX_ATTEMPTS:
+            failed += Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING).update(
+                status=ReportStatus.FAILED,
+                finished=now,
+                error=_(
+                    "The worker building this report stopped %(count)s times. Retry, or ask an administrator."
+                )
+                % {"count": report.attempts},
+            )
+        else:
+            restarted += Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING).update(
+                status=ReportStatus.PENDING, stage="restarting", enqueued=None
+            )
+    requeue_before = now - timedelta(seconds=settings.REPORT_REQUEUE_SECONDS)
+    waiting = Report.objects.filter(status=ReportStatus.PENDING).filter(
+        Q(enqueued__isnull=True) | Q(enqueued__lt=requeue_before)
     )
-    chart_svg = figure_to_svg(figure, width=900)
-    _progress(report, 70, "layout")
-    html = render_to_string(
-        "policies/report_pdf.html",
-        {
-            "exercise": exercise,
-            "case": exercise.case,
-            "results": results,
-            "weights": list(zip(results.criteria, results.weights, strict=True)),
-            "chart_svg": chart_svg,
-            "generated": timezone.now(),
-            "participants": exercise.participants.count(),
-        },
-    )
-    _progress(report, 85, "pdf")
-    return bytes(HTML(string=html).write_pdf())
+    requeued = 0
+    for report_id in list(waiting.values_list("pk", flat=True)):
+        requeued += enqueue_report(report_id)
+    return SweepResult(requeued=requeued, restarted=restarted, failed=failed)

@@ -5,7 +5,7 @@ import math
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from policies.models import Criterion, Option
@@ -26,6 +26,9 @@ def _value(number: float) -> str:
 @login_required
 def exercise_detail(request: HttpRequest, exercise_id: int) -> HttpResponse:
     exercise, membership = get_exercise_for_user(request.user, exercise_id)
+    if exercise.facilitated:
+        # A facilitated workshop has its own phase-driven screen, shared with guests who joined by code.
+        return redirect("workshop-play", exercise_id=exercise.pk)
     can_judge = membership.role in JUDGING_ROLES
     arrays = exercise_arrays(exercise)
     mine = next((i for i, p in enumerate(arrays.participants) if p.user_id == request.user.pk), None)

@@ -74,3 +74,42 @@ def test_a_chart_failure_fails_the_job_readably(settings, monkeypatch) -> None:
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
     assert "Chromium was not found" in report.error
+
+
+@needs(CHROMIUM, "Chromium is not installed: charts cannot be exported")
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_report_leaves_a_job_the_next_worker_finishes(django_db_setup) -> None:
+    import signal
+    from datetime import timedelta
+
+    from policies.services.reports import sweep_reports
+    from policies.tasks import build_report_task
+    from tests.conftest import start_celery_worker, stop_celery_worker
+
+    exercise = scored_exercise()
+    report = Report.objects.create(exercise=exercise, language="en")
+    doomed = start_celery_worker("-Q", "kill-test")
+    try:
+        build_report_task.apply_async(args=[report.pk], queue="kill-test")
+        deadline = time.monotonic() + 60
+        while report.status != ReportStatus.RUNNING and time.monotonic() < deadline:
+            time.sleep(0.05)
+            report.refresh_from_db()
+        assert report.status == ReportStatus.RUNNING, "the worker never started the job"
+        doomed.send_signal(signal.SIGKILL)  # the worker dies mid-report: no cleanup, no acknowledgement
+        doomed.wait(timeout=10)
+    finally:
+        stop_celery_worker(doomed)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RUNNING  # stuck, as far as the database knows
+    # The sweep (run every minute by beat, and when a worker starts) takes the job back...
+    assert sweep_reports(stale_after=timedelta(seconds=0)).restarted == 1
+    # ...and a new worker builds it.
+    rescuer = start_celery_worker()
+    try:
+        report = wait_until_finished(report)
+    finally:
+        stop_celery_worker(rescuer)
+    assert report.status == ReportStatus.DONE, report.error
+    assert report.attempts == 2

@@ -82,10 +82,8 @@ def test_every_text_is_in_english_and_french() -> None:
     def walk(value, path: str) -> None:
         if isinstance(value, dict):
             if set(value) <= {"en", "fr"} and value:
-                if (
-                    not (value.get("en") and value.get("fr"))
-                    or (value.get("en") == value.get("fr")
-                    and len(value["en"]) > 20)
+                if not (value.get("en") and value.get("fr")) or (
+                    value.get("en") == value.get("fr") and len(value["en"]) > 20
                 ):
                     missing.append(path)
                 return

@@ -24,6 +24,9 @@ def other_team_urls() -> list[tuple[str, str]]:
         ("post", reverse("report-request", args=[exercise.pk])),
         ("post", reverse("method-set", args=[exercise.pk])),
         ("get", reverse("report-status", args=[report.pk])),
+        ("get", reverse("reports", args=[exercise.pk])),
+        ("post", reverse("report-cancel", args=[report.pk])),
+        ("post", reverse("report-retry", args=[report.pk])),
         ("get", reverse("report-download", args=[report.pk])),
     ]
 

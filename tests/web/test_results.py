@@ -1,9 +1,13 @@
+import json
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from policies.casefile.validation import parse_case_file
 from policies.models import Report
+from policies.services.case_import import import_case
 from tests.factories import ParticipantFactory, ScoreJudgmentFactory, WeightJudgmentFactory, make_exercise
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +74,7 @@ def test_requesting_a_report_creates_a_pending_job(
     assert reverse("report-status", args=[report.pk]) in response.content.decode()
 
 
-def test_an_unreachable_queue_fails_the_job_with_a_clear_message(
+def test_an_unreachable_queue_keeps_the_request_and_says_so(
     client, scored, django_capture_on_commit_callbacks
 ) -> None:
     exercise, _ = scored
@@ -82,11 +86,10 @@ def test_an_unreachable_queue_fails_the_job_with_a_clear_message(
     ):
         client.post(reverse("report-request", args=[exercise.pk]))
     report = Report.objects.get()
-    assert report.status == "failed"
-    assert "queue is not reachable" in report.error
+    assert (report.status, report.stage) == ("pending", "queue-unavailable")  # saved; the sweep re-queues it
     status = client.get(reverse("report-status", args=[report.pk]))
-    assert status.status_code == 286
-    assert "queue is not reachable" in status.content.decode()
+    assert status.status_code == 200  # still polling
+    assert "request is saved and will start" in status.content.decode()
 
 
 def test_facilitator_makes_a_method_official(client, login) -> None:
@@ -122,3 +125,174 @@ def test_only_facilitators_choose_the_method(client, login, role: str) -> None:
     )
     exercise.refresh_from_db()
     assert exercise.method == "weighted_sum"
+
+
+# ---------------------------------------------------------------------------------------- the analysis suite
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "mali-2012.json"
+CHARTS = [
+    "contributions",
+    "method-ranks",
+    "profiles",
+    "score-heatmap",
+    "weights",
+    "elicitation",
+    "spread",
+    "consensus",
+    "sensitivity",
+    "tornado",
+    "acceptability",
+    "central-weights",
+    "scenario-heatmap",
+    "regret",
+    "rules",
+]
+ANALYSIS = {"HX-Request": "true", "HX-Target": "analysis"}
+
+
+@pytest.fixture
+def seeded(client, login):
+    """The Mali 2012 sample exercise and an analyst of its team, logged in."""
+    membership = login("analyst")
+    case = import_case(case_file=parse_case_file(SEED.read_bytes()), team=membership.team)
+    return case.exercises.get()
+
+
+def figure(html: str, chart: str) -> dict:
+    match = re.search(rf'<script type="application/json" id="figure-{chart}">(.*?)</script>', html, re.S)
+    assert match, f"no figure {chart}"
+    return json.loads(match.group(1))
+
+
+def test_the_page_shows_every_chart_with_its_summary_data_and_downloads(client, seeded) -> None:
+    response = client.get(reverse("results", args=[seeded.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for chart in CHARTS:
+        block = html[html.index(f'id="chart-{chart}"') :]
+        block = block[: block.index("</figure>")]
+        assert re.search(r'role="img" aria-label="[^"]{40,}"', block), chart
+        assert f'data-figure="figure-{chart}"' in block
+        assert 'data-download="png"' in block and 'data-download="svg"' in block
+        assert "<details" in block and '<th scope="col">' in block and '<th scope="row">' in block
+        figure(html, chart)
+    assert "At a glance" in html and "Negotiated settlement ranks first" in html
+    # the controls work without JavaScript: a plain GET form
+    assert '<form id="results-controls"' in html and 'method="get"' in html
+    for name in ("method", "scenario", "round", "criterion", "alpha", "participant"):
+        assert f'name="{name}"' in html
+    assert 'value="sc-jihadist-consolidation"' in html
+    assert html.count('name="participant"') == 3
+    assert "vendor/plotly.min.js" in html and "policies/charts.js" in html
+
+
+def test_the_data_tables_hold_the_plotted_numbers(client, seeded) -> None:
+    html = client.get(reverse("results", args=[seeded.pk])).content.decode()
+    acceptability = figure(html, "acceptability")
+    first_row = acceptability["data"][0]  # rank 1 shares, best option first
+    table = html[html.index('data-testid="data-acceptability"') :]
+    row = re.search(r'<tr><th scope="row">([^<]+)</th><td>([\d.]+)%</td>', table)
+    assert row.group(1).replace("&#x27;", "'") == first_row["y"][0]
+    assert float(row.group(2)) == pytest.approx(100 * first_row["x"][0], abs=0.06)
+
+
+def test_htmx_switches_return_only_the_analysis(client, seeded) -> None:
+    url = reverse("results", args=[seeded.pk])
+    baseline = client.get(url, headers=ANALYSIS)
+    html = baseline.content.decode()
+    assert "<html" not in html and 'id="results-controls"' not in html
+    assert 'data-testid="ranking"' in html and 'hx-swap-oob="true"' in html
+    assert {"HX-Request", "HX-Target"} <= {v.strip() for v in baseline["Vary"].split(",")}
+    topsis = client.get(url, {"method": "topsis"}, headers=ANALYSIS).content.decode()
+    assert "(TOPSIS)" in topsis
+    assert figure(topsis, "acceptability")["data"] != figure(html, "acceptability")["data"]
+    scenario = client.get(url, {"scenario": "sc-jihadist-consolidation"}, headers=ANALYSIS).content.decode()
+    assert figure(scenario, "score-heatmap")["data"][0]["z"] != figure(html, "score-heatmap")["data"][0]["z"]
+    assert (
+        figure(scenario, "scenario-heatmap")["layout"]["shapes"][0]["x0"] == 0.5
+    )  # second scenario outlined
+    assert "Jihadist consolidation" in scenario
+
+
+def test_the_live_ranking_stays_light(client, seeded) -> None:
+    html = client.get(
+        reverse("results", args=[seeded.pk]), headers={"HX-Request": "true", "HX-Target": "live-ranking"}
+    ).content.decode()
+    assert 'data-testid="ranking"' in html and 'id="figure-contributions"' in html
+    assert "figure-acceptability" not in html and "At a glance" not in html
+
+
+def test_a_participant_group_ranks_with_its_own_judgments(client, seeded) -> None:
+    url = reverse("results", args=[seeded.pk])
+    alone = client.get(url, {"participant": "analyst-b"}, headers=ANALYSIS).content.decode()
+    assert "1 of 3 participants" in alone
+    assert "Ranking from 1 participant's scores" in alone
+    people = [trace["name"] for trace in figure(alone, "weights")["data"][1:]]
+    assert people == ["Development specialist"]
+    everyone = client.get(url, headers=ANALYSIS).content.decode()
+    assert "3 of 3 participants" in everyone
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"method": "astrology"}, "Unknown method"),
+        ({"scenario": "atlantis"}, "is not in play"),
+        ({"round": "9"}, "There is no round 9"),
+        ({"round": "two"}, "whole number"),
+        ({"participant": "ghost"}, "Unknown participants ignored: ghost"),
+        ({"criterion": "luck"}, "Unknown criterion"),
+        ({"alpha": "nan"}, "between 0 and 1"),
+        ({"alpha": "7"}, "between 0 and 1"),
+    ],
+)
+def test_bad_choices_fall_back_with_a_clear_notice(client, seeded, params, message: str) -> None:
+    for headers in ({}, ANALYSIS):
+        response = client.get(reverse("results", args=[seeded.pk]), params, headers=headers)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert message in html and 'data-testid="notice"' in html
+        assert ranked_keys(html)[0] == "opt-negotiation"
+
+
+def test_results_need_a_member_of_the_team(client, login) -> None:
+    exercise = make_exercise()
+    url = reverse("results", args=[exercise.pk])
+    response = client.get(url, headers=ANALYSIS)
+    assert response.status_code == 302 and "login" in response["Location"]
+    login("owner")  # of another team
+    assert client.get(url, headers=ANALYSIS).status_code == 404
+    assert client.post(url).status_code == 405
+
+
+def test_an_empty_exercise_says_what_is_missing(client, login) -> None:
+    exercise = make_exercise(options=0, criteria=0)
+    login("observer", team=exercise.team)
+    html = client.get(reverse("results", args=[exercise.pk])).content.decode()
+    assert "no options or criteria in play yet" in html
+    assert "figure-acceptability" not in html
+
+
+def test_names_typed_by_users_cannot_inject_script(client, login) -> None:
+    exercise = make_exercise(options=2, criteria=2)
+    login("analyst", team=exercise.team)
+    option = exercise.options.first()
+    option.name = {"en": "</script><script>alert(1)</script>"}
+    option.save()
+    html = client.get(reverse("results", args=[exercise.pk])).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "\\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)" in html
+
+
+def test_pseudonymous_exercises_hide_names_from_all_but_facilitators(client, login) -> None:
+    exercise = make_exercise(options=2, criteria=2)
+    exercise.anonymity = "pseudonymous"
+    exercise.save()
+    person = ParticipantFactory(exercise=exercise, alias="Real Name", pseudonym="Participant 7")
+    for criterion in exercise.criteria.all():
+        WeightJudgmentFactory(participant=person, criterion=criterion, value=50)
+    login("analyst", team=exercise.team)
+    html = client.get(reverse("results", args=[exercise.pk])).content.decode()
+    assert "Participant 7" in html and "Real Name" not in html
+    login("facilitator", team=exercise.team)
+    assert "Real Name" in client.get(reverse("results", args=[exercise.pk])).content.decode()

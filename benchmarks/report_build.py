@@ -1,0 +1,156 @@
+#!/usr/bin/env python
+"""Benchmark of report building: a full PDF on a warm worker, then concurrent requests on two workers.
+
+Run from anywhere: ``python benchmarks/report_build.py`` (full) or ``--quick`` (under a minute). It uses a
+fresh temporary data folder: SQLite and the filesystem broker by default, or PostgreSQL and Redis when
+DATABASE_URL / CELERY_BROKER_URL are set. It starts its own Celery worker processes, loads the seeded Mali
+case, and measures:
+
+1. ``pdf_seconds``: request-to-done time of the seeded exercise's PDF on a warm worker (Chromium already
+   started by a first report), median of a few runs, plus its page count (pypdf).
+2. ``concurrent`` requests (10, or 4 with --quick) made at once against ``workers`` (2) worker processes:
+   how many completed, ``failed`` and ``lost`` (still pending or running at the deadline), and the wall time.
+
+The last printed line is one JSON object with at least pdf_seconds, pdf_pages, concurrent, failed and lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def wait_done(report_ids: list[int], deadline: float) -> dict[int, str]:
+    from policies.models import Report
+
+    while time.monotonic() < deadline:
+        states = dict(Report.objects.filter(pk__in=report_ids).values_list("pk", "status"))
+        if all(state in {"done", "failed", "cancelled"} for state in states.values()):
+            return states
+        time.sleep(0.1)
+    return dict(Report.objects.filter(pk__in=report_ids).values_list("pk", "status"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs and requests (under a minute)")
+    args = parser.parse_args()
+    runs, concurrent, workers = (1, 4, 2) if args.quick else (3, 10, 2)
+
+    data_dir = Path(tempfile.mkdtemp(prefix="report-bench-"))
+    os.environ.update(
+        {"DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "workbench.settings", "STATIC_MANIFEST": "0"}
+    )
+    if "DATABASE_URL" in os.environ and os.environ["DATABASE_URL"].startswith("postgres"):
+        os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/report_bench"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection._nodb_cursor() as cursor:  # a fresh database of our own
+            cursor.execute("DROP DATABASE IF EXISTS report_bench")
+            cursor.execute("CREATE DATABASE report_bench")
+    call_command("migrate", verbosity=0)
+    from pypdf import PdfReader
+
+    from policies.casefile.validation import parse_case_file
+    from policies.models import Team
+    from policies.services.case_import import import_case
+    from policies.services.reports import request_report
+
+    team = Team.objects.create(name="Bench", slug="bench")
+    case = import_case(case_file=parse_case_file((ROOT / "seeds" / "mali-2012.json").read_bytes()), team=team)
+    exercise = case.exercises.get()
+
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    processes = [
+        subprocess.Popen(
+            [
+                celery,
+                "-A",
+                "workbench",
+                "worker",
+                "--pool=solo",
+                "--loglevel=warning",
+                "-n",
+                f"bench{i}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i in range(workers)
+    ]
+    try:
+        time.sleep(4)
+        # Warm every worker: Chromium starts once per worker process.
+        warm = [request_report(exercise=exercise, user_id=None, language="en").pk for _ in range(workers)]
+        wait_done(warm, time.monotonic() + 180)
+
+        seconds = []
+        pages = 0
+        for _ in range(runs):
+            start = time.monotonic()
+            report = request_report(exercise=exercise, user_id=None, language="en")
+            state = wait_done([report.pk], time.monotonic() + 120)[report.pk]
+            seconds.append(time.monotonic() - start)
+            report.refresh_from_db()
+            if state == "done":
+                pages = len(PdfReader(io.BytesIO(report.file.open("rb").read())).pages)
+            else:
+                print(f"run failed: {state} {report.error}")
+
+        start = time.monotonic()
+        batch = [request_report(exercise=exercise, user_id=None, language="en").pk for _ in range(concurrent)]
+        states = wait_done(batch, time.monotonic() + 60 * concurrent)
+        batch_seconds = time.monotonic() - start
+        failed = sum(state == "failed" for state in states.values())
+        lost = sum(state in {"pending", "running"} for state in states.values()) + (concurrent - len(states))
+        completed = sum(state == "done" for state in states.values())
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+    print(f"machine: {platform.node()} {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
+    print(f"database: {connection.vendor}; broker: {os.environ.get('CELERY_BROKER_URL', 'filesystem')}")
+    print(f"warm PDF: median {statistics.median(seconds):.2f} s over {runs} run(s), {pages} pages")
+    print(f"{concurrent} concurrent requests on {workers} workers: {completed} done, {failed} failed, {lost} lost, "
+          f"{batch_seconds:.1f} s")  # fmt: skip
+    print(json.dumps({
+        "pdf_seconds": round(statistics.median(seconds), 3),
+        "pdf_pages": pages,
+        "concurrent": concurrent,
+        "completed": completed,
+        "failed": failed,
+        "lost": lost,
+        "concurrent_seconds": round(batch_seconds, 2),
+        "workers": workers,
+        "quick": args.quick,
+    }))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

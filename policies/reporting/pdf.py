@@ -1,0 +1,349 @@
+"""The PDF report of an exercise: what a decision-maker who was not in the workshop reads.
+
+`render_pdf` reads the analysis bundle of the results screen once (`analysis_results`), the case texts, the
+evidence and the rounds (`report_content`), writes the executive summary from the numbers
+(`reporting.summary`), draws the results screen's own figures as vector SVG (`reporting.figures`) and lays the
+whole out with WeasyPrint: cover, contents with page numbers, running headers, numbered figures and tables,
+annexes. It runs inside ``translation.override(report.language)`` (services.reports), so every label, the
+generated sentences and the case texts (``|tr``, `localize`) follow the report's language.
+
+Time: Chromium draws the figures (about 0.2 s each) in a background thread (`ChartDrawer`) while WeasyPrint lays
+the whole document out: each figure's <img> loads a frame of the figure's exact size (`frame_svg`), and the
+drawing inside the frame is fetched only when WeasyPrint paints the page, by which time it is ready. The URL
+fetcher (`chart_fetcher`) is also where progress is reported as figures are painted, and where a cancelled job
+or a Chromium failure is caught and raised again. The figures are SVG images: WeasyPrint draws them as vector
+graphics with real, extractable text.
+"""
+
+import html
+import re
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from policies.models import Exercise
+from policies.models.exercises import Anonymity, Method
+from policies.models.fields import localize
+from policies.reporting.figures import PAGE_WIDTH_PX, export_svg, figure_dict, for_print
+from policies.reporting.notation import FORMULAS, REFERENCES
+from policies.reporting.summary import WEIGHT_MARGIN, executive_summary, in_sentence
+from policies.selectors.analysis_results import SMAA_SAMPLES, AnalysisResults, analysis_results, display_name
+from policies.selectors.report_content import report_content
+from policies.selectors.workshop import display_name as participant_name
+from policies.templatetags.report_format import count, number
+from policies.views.results import Chart, ChartTable, _sections, contributions_chart, score_label
+
+Progress = Callable[[int, str], None]
+
+#: Which results-screen figures each report section shows, in order.
+SECTION_CHARTS: dict[str, tuple[str, ...]] = {
+    "criteria": ("weights", "elicitation"),
+    "results": ("contributions", "method-ranks", "profiles", "score-heatmap"),
+    "sensitivity": ("sensitivity", "tornado", "acceptability", "central-weights"),
+    "scenarios": ("scenario-heatmap", "regret", "rules"),
+    "disagreement": ("spread", "consensus"),
+}
+#: The screen's data tables the report prints under a figure (by index): those that add exact numbers the
+#: drawing does not already print.
+CHART_TABLES: dict[str, tuple[int, ...]] = {
+    "weights": (0,),
+    "method-ranks": (0, 1),
+    "tornado": (0,),
+    "sensitivity": (1,),
+    "acceptability": (0,),
+    "rules": (0, 1),
+}
+CHART_SCHEME = "chart:"  # the <img> of a figure: a frame of the figure's size, served at once
+DRAWING_SCHEME = "chart-drawing:"  # the figure itself, inside the frame: fetched only when pages are drawn
+#: Headings the table of contents lists: chapters (h1) and their sections (h2) with an id (the annexes give their
+#: sections none, so the contents fit on one page; every heading is still a PDF bookmark).
+_HEADING = re.compile(r'<h([12]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    id: str
+    title: str
+    level: int
+
+
+@dataclass
+class ReportFigure:
+    id: str
+    number: int
+    title: str
+    caption: str
+    src: str  # chart:<id>, delivered by ChartFetcher
+    label: str  # what the chart says, as the image's text alternative
+    tables: list[ChartTable] = field(default_factory=list)
+
+
+@dataclass
+class ReportSection:
+    id: str
+    figures: list[ReportFigure] = field(default_factory=list)
+    empty: str = ""
+
+
+def table_of_contents(body: str) -> list[TocEntry]:
+    """The chapters and sections of the rendered body, in order (their page numbers come from CSS
+    ``target-counter``)."""
+    return [
+        TocEntry(anchor, html.unescape(" ".join(_TAG.sub("", inner).split())), int(level))
+        for level, anchor, inner in _HEADING.findall(body)
+    ]
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal for any text: everything but letters, digits and spaces as CSS hex escapes."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def css_content(template: str, counters: dict[str, str]) -> str:
+    """A CSS ``content`` value from a translated template whose %(name)s placeholders stand for counters,
+    e.g. "Page %(page)s of %(pages)s" -> "Page " counter(page) " of " counter(pages)."""
+    parts = re.split(r"%\((\w+)\)s", template)
+    out = []
+    for k, part in enumerate(parts):
+        if k % 2:
+            out.append(counters.get(part, css_string(part)))
+        elif part:
+            out.append(css_string(part))
+    return " ".join(out) or '""'
+
+
+def _print_caption(chart: Chart, key: list[str]) -> str:
+    caption = _screen_caption(chart)
+    if key:
+        caption += " " + _("Columns: %(key)s.") % {
+            "key": "; ".join(f"{k + 1} {name}" for k, name in enumerate(key))
+        }
+    return caption
+
+
+def _screen_caption(chart: Chart) -> str:
+    if chart.id == "profiles":
+        return _(
+            "The three best-ranked options. Each spoke runs from the worst end of the criterion’s scale (centre) "
+            "to its best end (edge); cost criteria are reversed so that outward is always better. The next "
+            "figure gives every option’s scores."
+        )
+    if chart.id == "contributions":
+        return chart.caption + " " + _("The numbers on the bars refer to the criteria in the legend.")
+    return chart.caption
+
+
+def screen_charts(bundle: AnalysisResults, people: list[str]) -> dict[str, Chart]:
+    """The results screen's figures for this bundle, built by the screen's own code, by chart id."""
+    charts: dict[str, Chart] = {}
+    if bundle.results.ranking:
+        charts["contributions"] = contributions_chart(
+            bundle.results, promethee_parts=bundle.method == Method.PROMETHEE_II and bundle.additive
+        )
+    for section in _sections(bundle, people):
+        for chart in section.charts:
+            charts[chart.id] = chart
+    return charts
+
+
+class ChartDrawer:
+    """Draws figures as SVG one after another in a background thread, in the order given.
+
+    The thread only talks to Chromium (`policies.chart_export`): no database, no translation (the figures
+    arrive fully labelled), so it overlaps safely with the work of the calling thread.
+    """
+
+    def __init__(self, figures: dict[str, tuple[dict[str, Any], int]]) -> None:
+        self.heights = {chart_id: height for chart_id, (_figure, height) in figures.items()}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-charts")
+        self._futures: dict[str, Future[str]] = {
+            chart_id: self._pool.submit(export_svg, figure, height)
+            for chart_id, (figure, height) in figures.items()
+        }
+
+    def __len__(self) -> int:
+        return len(self._futures)
+
+    def svg(self, chart_id: str) -> str:
+        """The figure's SVG, waiting for it if needed; raises what drawing it raised (ChartExportError)."""
+        return self._futures[chart_id].result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def frame_svg(chart_id: str, height: int) -> str:
+    """What the <img> of a figure loads: an SVG of the figure's exact size whose only content is the figure,
+    as an SVG <image>. WeasyPrint lays the page out from the frame's size and fetches the <image> only when
+    it draws the page, so the whole layout runs while Chromium is still drawing the figures."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_WIDTH_PX}" height="{height}" '
+        f'viewBox="0 0 {PAGE_WIDTH_PX} {height}"><image href="{DRAWING_SCHEME}{chart_id}" x="0" y="0" '
+        f'width="{PAGE_WIDTH_PX}" height="{height}"/></svg>'
+    )
+
+
+def chart_fetcher(drawer: ChartDrawer, on_chart: Callable[[int], None]) -> Any:
+    """A WeasyPrint URL fetcher serving the figures' frames and drawings, and refusing every other URL, so a
+    report never reaches the network or the disk.
+
+    WeasyPrint swallows whatever goes wrong while it draws an SVG image (it logs it and leaves the figure
+    blank), so the fetcher keeps the first error (a cancelled job, a Chromium failure) in ``error`` for
+    `render_pdf` to raise once the document is written, and fails every later fetch at once.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ChartFetcher(URLFetcher):  # type: ignore[misc]
+        served = 0
+        error: BaseException | None = None
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            if self.error is not None:
+                raise RuntimeError("The report is being abandoned.")
+            try:
+                if url.startswith(CHART_SCHEME):
+                    chart_id = url.removeprefix(CHART_SCHEME)
+                    svg = frame_svg(chart_id, drawer.heights[chart_id])
+                elif url.startswith(DRAWING_SCHEME):
+                    svg = drawer.svg(url.removeprefix(DRAWING_SCHEME))
+                    self.served += 1
+                    on_chart(self.served)
+                else:
+                    raise ValueError(f"A report loads no external resource ({url[:60]}).")
+            except BaseException as exc:
+                self.error = exc
+                raise
+            return URLFetcherResponse(
+                url, body=svg.encode("utf-8"), headers={"Content-Type": "image/svg+xml"}
+            )
+
+    return ChartFetcher(fail_on_errors=True)
+
+
+def render_pdf(exercise: Exercise, progress: Progress) -> bytes:
+    """The report as PDF bytes; ``progress(percent, stage)`` is called between stages and as each figure is
+    laid out (it may raise to cancel the job: the exception propagates)."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    progress(10, "analysis")
+    bundle = analysis_results(exercise)
+    names = [display_name(o) for o in bundle.options]
+    criteria = [display_name(c) for c in bundle.criteria]
+    people = [participant_name(p, exercise=exercise, for_facilitator=False) for p in bundle.all_participants]
+    charts = screen_charts(bundle, people)
+
+    sections: dict[str, ReportSection] = {}
+    figures: list[ReportFigure] = []
+    printable: dict[str, tuple[dict[str, Any], int]] = {}
+    for section_id, ids in SECTION_CHARTS.items():
+        section = sections[section_id] = ReportSection(section_id)
+        for chart_id in ids:
+            chart = charts.get(chart_id)
+            if chart is None:
+                continue
+            title, figure, key = for_print(figure_dict(chart.json))
+            printable[chart_id] = (figure, chart.height)
+            tables = [chart.tables[k] for k in CHART_TABLES.get(chart_id, ()) if k < len(chart.tables)]
+            report_figure = ReportFigure(
+                chart_id,
+                len(figures) + 1,
+                title or chart.title,
+                _print_caption(chart, key),
+                CHART_SCHEME + chart_id,
+                chart.label,
+                [t for t in tables if t.rows],
+            )
+            section.figures.append(report_figure)
+            figures.append(report_figure)
+    unavailable = bundle.unavailable
+    sections["results"].empty = unavailable.get("comparison", "")
+    sections["sensitivity"].empty = " ".join(
+        dict.fromkeys(filter(None, [unavailable.get("sensitivity", ""), unavailable.get("smaa", "")]))
+    )
+    sections["scenarios"].empty = unavailable.get("scenarios", "")
+    sections["disagreement"].empty = unavailable.get("disagreement", "")
+
+    drawer = ChartDrawer(printable)  # Chromium starts drawing while the rest is read and laid out
+    try:
+        progress(20, "content")
+        content = report_content(
+            exercise,
+            options=bundle.options,
+            criteria=bundle.criteria,
+            scenarios=bundle.scenarios.scenarios
+            if bundle.scenarios is not None
+            else list(bundle.all_scenarios),
+            participants=bundle.all_participants,
+            ranks=[int(r) for r in bundle.ranks],
+            group_weights=[float(w) for w in bundle.weights.group],
+            participant_weights=bundle.weights.participants,
+            probabilities=[float(p) for p in bundle.scenarios.robustness.probabilities]
+            if bundle.scenarios is not None
+            else None,
+        )
+        summary = executive_summary(bundle, names, criteria, content.rounds)
+        case = exercise.case
+        anonymity = (
+            Anonymity(exercise.anonymity) if exercise.anonymity in Anonymity.values else Anonymity.NAMED
+        )
+        alpha = bundle.scenarios.alpha if bundle.scenarios is not None else 0.5
+        context: dict[str, Any] = {
+            "exercise": exercise,
+            "case": case,
+            "bundle": bundle,
+            "content": content,
+            "summary": summary,
+            "sections": sections,
+            "figs": {figure.id.replace("-", "_"): figure for figure in figures},
+            "figures": figures,
+            "names": names,
+            "criteria_names": criteria,
+            "method_label": Method(bundle.method).label,
+            "method_in_sentence": in_sentence(str(Method(bundle.method).label)),
+            "score_label": score_label(bundle.method),
+            "alpha": number(alpha),
+            "smaa_samples": count(SMAA_SAMPLES),
+            "weight_margin": number(100 * WEIGHT_MARGIN, 0),
+            "formulas": FORMULAS,
+            "references": REFERENCES,
+            "generated": timezone.localtime(),
+            "participants": len(bundle.all_participants),
+            "anonymity_label": anonymity.label,
+            "language": get_language() or "en",
+            "page_width_px": PAGE_WIDTH_PX,
+            "header_left": mark_safe(css_string(localize(case.title) or case.key)),
+            "footer_left": mark_safe(css_string(localize(exercise.title) or exercise.key)),
+            "page_content": mark_safe(
+                css_content(
+                    _("Page %(page)s of %(pages)s"), {"page": "counter(page)", "pages": "counter(pages)"}
+                )
+            ),
+        }
+        body = render_to_string("policies/report/body.html", context)
+        context["body"] = mark_safe(body)
+        context["toc"] = table_of_contents(body)
+        document_html = render_to_string("policies/report_pdf.html", context)
+
+        progress(30, "layout")
+        total = max(len(drawer), 1)
+        fetcher = chart_fetcher(drawer, lambda served: progress(40 + 50 * served // total, "charts"))
+        try:
+            document = HTML(string=document_html, url_fetcher=fetcher).render()
+            progress(40, "charts")
+            pdf = bytes(document.write_pdf())
+        except FatalURLFetchingError as error:
+            raise (fetcher.error or error.__cause__ or error) from None
+        if fetcher.error is not None:
+            raise fetcher.error
+        return pdf
+    finally:
+        drawer.close()

@@ -1,0 +1,206 @@
+"""Workshop services and selectors: weighting methods, consensus, versioned writes, decision trail."""
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from policies import analysis
+from policies.casefile.validation import parse_case_file
+from policies.models import Exercise, PairwiseJudgment, Participant, ScoreJudgment, WeightJudgment
+from policies.models.exercises import Phase
+from policies.selectors.workshop import ahp_status, consensus, decision_trail, group_ahp_weights
+from policies.services import workshop as services
+from policies.services.case_import import import_case
+from policies.services.judgments import save_score
+from tests.factories import ParticipantFactory, TeamFactory, make_exercise
+
+pytestmark = pytest.mark.django_db
+
+
+def facilitated(phase: str = Phase.WEIGHTING, **fields) -> Exercise:
+    exercise = make_exercise(options=3, criteria=3)
+    Exercise.objects.filter(pk=exercise.pk).update(facilitated=True, blind=True, phase=phase, **fields)
+    exercise.refresh_from_db()
+    return exercise
+
+
+def criteria_of(exercise: Exercise):
+    return list(exercise.criteria.order_by("position", "pk"))
+
+
+def test_rank_order_gives_roc_weights() -> None:
+    exercise = facilitated(weighting_method="rank")
+    person = ParticipantFactory(exercise=exercise)
+    a, b, c = criteria_of(exercise)
+    services.save_ranking(participant=person, raw={a.pk: "2", b.pk: "1", c.pk: "3"})
+    stored = dict(WeightJudgment.objects.values_list("criterion_id", "value"))
+    roc = analysis.roc_weights(3) * 100
+    assert stored[b.pk] == pytest.approx(roc[0], abs=1e-3) and stored[a.pk] == pytest.approx(roc[1], abs=1e-3)
+    with pytest.raises(ValidationError, match="each rank once"):
+        services.save_ranking(participant=person, raw={a.pk: "1", b.pk: "1", c.pk: "3"})
+    assert WeightJudgment.objects.count() == 3
+
+
+def test_swing_needs_a_top_swing_of_100_and_direct_points_must_sum_to_100() -> None:
+    exercise = facilitated(weighting_method="swing")
+    person = ParticipantFactory(exercise=exercise)
+    a, b, c = criteria_of(exercise)
+    with pytest.raises(ValidationError, match="most 100"):
+        services.save_points(
+            participant=person, raw={a.pk: "80", b.pk: "40", c.pk: "10"}, must_sum_to_100=False
+        )
+    services.save_points(participant=person, raw={a.pk: "100", b.pk: "50", c.pk: "10"}, must_sum_to_100=False)
+    assert sorted(WeightJudgment.objects.values_list("value", flat=True)) == [10, 50, 100]
+    with pytest.raises(ValidationError, match="add up to 120"):
+        services.save_points(
+            participant=person, raw={a.pk: "60", b.pk: "50", c.pk: "10"}, must_sum_to_100=True
+        )
+
+
+def test_ahp_consistency_ratio_and_most_inconsistent_comparison() -> None:
+    exercise = facilitated(weighting_method="ahp")
+    person = ParticipantFactory(exercise=exercise)
+    a, b, c = criteria_of(exercise)
+    services.save_pairwise(participant=person, raw={(a.pk, b.pk): "3"})
+    assert not ahp_status(person, [a, b, c], round=1).complete
+    assert not WeightJudgment.objects.exists()
+    # a > b (3), b > c (3) but c > a (5): badly inconsistent.
+    services.save_pairwise(participant=person, raw={(b.pk, c.pk): "3", (a.pk, c.pk): "1/5"})
+    status = ahp_status(person, [a, b, c], round=1)
+    assert status.complete and status.cr is not None and status.cr > 0.1 and not status.acceptable
+    assert status.inconsistent, "the worst comparisons are listed"
+    assert WeightJudgment.objects.filter(participant=person).count() == 3
+    # Reversed order is stored in canonical orientation.
+    assert PairwiseJudgment.objects.get(criterion_a=a, criterion_b=c).value == pytest.approx(1 / 5)
+    services.save_pairwise(participant=person, raw={(c.pk, a.pk): "1/9"})
+    assert PairwiseJudgment.objects.get(criterion_a=a, criterion_b=c).value == pytest.approx(9)
+    with pytest.raises(ValidationError, match="Saaty"):
+        services.save_pairwise(participant=person, raw={(a.pk, b.pk): "11"})
+    # Group AHP weights: geometric mean of the complete matrices.
+    other = ParticipantFactory(exercise=exercise)
+    services.save_pairwise(participant=other, raw={(a.pk, b.pk): "1", (b.pk, c.pk): "1", (a.pk, c.pk): "1"})
+    group = group_ahp_weights(exercise, [a, b, c])
+    assert group is not None and sum(w for _c, w in group) == pytest.approx(1)
+
+
+def test_weights_are_refused_outside_the_weighting_phases() -> None:
+    exercise = facilitated(phase=Phase.REVEAL)
+    person = ParticipantFactory(exercise=exercise)
+    a, b, c = criteria_of(exercise)
+    with pytest.raises(ValidationError, match="Reveal"):
+        services.save_points(
+            participant=person, raw={a.pk: "100", b.pk: "0", c.pk: "0"}, must_sum_to_100=True
+        )
+    assert not WeightJudgment.objects.exists()
+
+
+def test_consensus_per_cell_and_kendall_w() -> None:
+    exercise = facilitated(phase=Phase.SCORING, consensus_threshold=1.0)
+    options = list(exercise.options.order_by("position"))
+    crits = criteria_of(exercise)
+    people = ParticipantFactory.create_batch(3, exercise=exercise)
+    # Everybody ranks the options the same way: W = 1.
+    for k, person in enumerate(people):
+        for i, option in enumerate(options):
+            for criterion in crits:
+                save_score(
+                    participant=person, option=option, criterion=criterion, raw_value=str(i * 3 + k * 0.2)
+                )
+    result = consensus(exercise)
+    assert result.kendall_w == pytest.approx(1.0)
+    assert result.reached and result.agreed == result.judged == 9
+    # One participant disagrees strongly on one cell: it is the top hotspot.
+    save_score(participant=people[0], option=options[0], criterion=crits[0], raw_value="10")
+    save_score(participant=people[1], option=options[0], criterion=crits[0], raw_value="0")
+    result = consensus(exercise)
+    assert not result.reached
+    assert (result.disputed[0].option, result.disputed[0].criterion) == (options[0], crits[0])
+    assert result.kendall_w is not None and result.kendall_w < 1
+
+
+def test_scenario_scores_start_from_the_baseline() -> None:
+    from tests.factories import ScenarioFactory
+
+    exercise = facilitated(phase=Phase.SCORING)
+    scenario = ScenarioFactory(case=exercise.case)
+    exercise.scenarios.add(scenario)
+    person = ParticipantFactory(exercise=exercise)
+    option, criterion = exercise.options.first(), exercise.criteria.first()
+    save_score(participant=person, option=option, criterion=criterion, raw_value="4")
+    save_score(participant=person, option=option, criterion=criterion, raw_value="7", scenario=scenario)
+    assert ScoreJudgment.objects.get(scenario=scenario).value == 7
+    assert ScoreJudgment.objects.get(scenario=None).value == 4
+    outsider = ScenarioFactory(case=exercise.case)
+    with pytest.raises(ValidationError, match="not part of the exercise"):
+        save_score(participant=person, option=option, criterion=criterion, raw_value="7", scenario=outsider)
+
+
+def test_two_facilitators_editing_settings_conflict_instead_of_overwriting() -> None:
+    exercise = facilitated()
+    first = Exercise.objects.get(pk=exercise.pk)
+    second = Exercise.objects.get(pk=exercise.pk)
+    version = first.version
+    services.update_settings(exercise=first, expected_version=version, settings={"max_rounds": 5})
+    with pytest.raises(services.VersionConflict):
+        services.update_settings(exercise=second, expected_version=version, settings={"max_rounds": 2})
+    exercise.refresh_from_db()
+    assert exercise.max_rounds == 5 and exercise.version == version + 1
+    with pytest.raises(services.VersionConflict):
+        services.set_phase(exercise=second, phase=Phase.SCORING, expected_version=version)
+    assert Exercise.objects.get(pk=exercise.pk).phase == Phase.WEIGHTING
+
+
+def test_anonymous_stays_anonymous_and_round_limit_holds() -> None:
+    exercise = facilitated(anonymity="anonymous", max_rounds=1)
+    with pytest.raises(ValidationError, match="stays anonymous"):
+        services.update_settings(
+            exercise=exercise, expected_version=exercise.version, settings={"anonymity": "named"}
+        )
+    with pytest.raises(ValidationError, match="limited to 1 rounds"):
+        services.next_round(exercise=exercise, expected_version=exercise.version)
+    assert Exercise.objects.get(pk=exercise.pk).current_round == 1
+
+
+def test_every_judgment_change_is_in_the_trail() -> None:
+    exercise = facilitated(phase=Phase.SCORING)
+    person = ParticipantFactory(exercise=exercise, alias="Ana")
+    option, criterion = exercise.options.first(), exercise.criteria.first()
+    save_score(participant=person, option=option, criterion=criterion, raw_value="3")
+    save_score(participant=person, option=option, criterion=criterion, raw_value="5")
+    Exercise.objects.filter(pk=exercise.pk).update(current_round=2)
+    person.exercise.refresh_from_db()
+    save_score(participant=person, option=option, criterion=criterion, raw_value="6")
+    entries = decision_trail(exercise)
+    assert [(e.round, e.value, e.previous) for e in entries] == [(2, 6, None), (1, 5, 3), (1, 3, None)]
+    assert {e.who for e in entries} == {"Ana"}
+    assert ScoreJudgment.history.count() == 3
+
+
+def test_case_import_records_history_of_judgments() -> None:
+    case = import_case(
+        case_file=parse_case_file(Path("seeds/mali-2012.json").read_bytes()), team=TeamFactory()
+    )
+    assert ScoreJudgment.objects.filter(participant__exercise__case=case).exists()
+    assert ScoreJudgment.history.count() == ScoreJudgment.objects.count()
+    assert WeightJudgment.history.count() == WeightJudgment.objects.count()
+    exercise = case.exercises.first()
+    assert not exercise.facilitated and not exercise.blind and exercise.phase == Phase.SCORING
+
+
+def test_guest_join_stores_no_name_in_anonymous_mode() -> None:
+    exercise = facilitated(anonymity="anonymous")
+    person = services.join_as_guest(exercise=exercise, display_name="Secret Name")
+    assert person.alias == person.pseudonym == "Participant 1"
+    assert not Participant.objects.filter(alias__contains="Secret").exists()
+
+
+def test_switching_to_anonymous_replaces_stored_names() -> None:
+    exercise = facilitated()
+    person = services.join_as_guest(exercise=exercise, display_name="Real Name")
+    assert person.alias == "Real Name"
+    services.update_settings(
+        exercise=exercise, expected_version=exercise.version, settings={"anonymity": "anonymous"}
+    )
+    person.refresh_from_db()
+    assert person.alias == person.pseudonym == "Participant 1"

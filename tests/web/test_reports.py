@@ -1,0 +1,101 @@
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from policies.models import Report
+from policies.models.reports import ReportStatus
+from policies.services.reports import build_report
+from tests.factories import ParticipantFactory, ScoreJudgmentFactory, make_exercise
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exercise(login):
+    exercise = make_exercise(options=3, criteria=2)
+    login("analyst", team=exercise.team)
+    participant = ParticipantFactory(exercise=exercise)
+    for option in exercise.options.all():
+        for criterion in exercise.criteria.all():
+            ScoreJudgmentFactory(participant=participant, option=option, criterion=criterion)
+    return exercise
+
+
+def test_request_each_kind_and_download_it(client, exercise, django_capture_on_commit_callbacks) -> None:
+    url = reverse("reports", args=[exercise.pk])
+    for kind, content_type in [("xlsx", "spreadsheetml"), ("csv", "text/csv"), ("json", "application/json")]:
+        with (
+            mock.patch("policies.tasks.build_report_task.delay") as delay,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = client.post(url, {"kind": kind, "language": "fr"}, headers={"HX-Request": "true"})
+        assert response.status_code == 202
+        report = Report.objects.get(kind=kind)
+        delay.assert_called_once_with(report.pk)
+        assert report.language == "fr"
+        build_report(report.pk)  # what the worker does
+        status = client.get(reverse("report-status", args=[report.pk]))
+        assert status.status_code == 286
+        download = client.get(reverse("report-download", args=[report.pk]))
+        assert content_type in download["Content-Type"]
+        assert download["Content-Disposition"].endswith(f'-fr.{kind}"')
+    page = client.get(url).content.decode()
+    assert page.count('data-testid="download-report"') == 3
+
+
+def test_unknown_kind_is_refused(client, exercise) -> None:
+    response = client.post(reverse("reports", args=[exercise.pk]), {"kind": "docx"})
+    assert response.status_code == 400
+    assert not Report.objects.exists()
+
+
+def test_cancel_then_retry(client, exercise, django_capture_on_commit_callbacks) -> None:
+    report = Report.objects.create(exercise=exercise, status=ReportStatus.PENDING)
+    response = client.post(reverse("report-cancel", args=[report.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 286
+    report.refresh_from_db()
+    assert report.status == ReportStatus.CANCELLED
+    with (
+        mock.patch("policies.tasks.build_report_task.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(reverse("report-retry", args=[report.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 202
+    delay.assert_called_once_with(report.pk)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PENDING
+
+
+def test_a_failed_report_offers_retry(client, exercise) -> None:
+    report = Report.objects.create(
+        exercise=exercise, status=ReportStatus.FAILED, error="Chromium was not found"
+    )
+    html = client.get(reverse("report-status", args=[report.pk])).content.decode()
+    assert "Chromium was not found" in html and 'data-testid="retry-report"' in html
+    assert client.get(reverse("report-download", args=[report.pk])).status_code == 404
+
+
+def test_queue_down_is_explained(client, exercise, django_capture_on_commit_callbacks) -> None:
+    with (
+        mock.patch("policies.tasks.build_report_task.delay", side_effect=ConnectionError("refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client.post(reverse("reports", args=[exercise.pk]), {"kind": "csv"})
+    report = Report.objects.get()
+    html = client.get(reverse("report-status", args=[report.pk])).content.decode()
+    assert "request is saved and will start" in html
+    assert report.status == ReportStatus.PENDING
+
+
+@pytest.mark.parametrize("role", ["observer"])
+def test_observers_read_history_but_do_not_request(client, login, role: str) -> None:
+    exercise = make_exercise()
+    login(role, team=exercise.team)
+    report = Report.objects.create(exercise=exercise, status=ReportStatus.PENDING)
+    assert client.get(reverse("reports", args=[exercise.pk])).status_code == 200
+    assert client.post(reverse("reports", args=[exercise.pk]), {"kind": "csv"}).status_code == 403
+    assert client.post(reverse("report-cancel", args=[report.pk])).status_code == 403
+    assert client.post(reverse("report-retry", args=[report.pk])).status_code == 403
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PENDING
