@@ -34,6 +34,7 @@ from policies.selectors.analysis_results import (
 )
 from policies.selectors.analysis_results import analysis_results as compute_analysis
 from policies.selectors.results import ExerciseResults, exercise_results
+from policies.selectors.workshop import shows_others
 from policies.services.exercises import set_method
 
 ANALYSIS_TARGET = "analysis"
@@ -944,6 +945,9 @@ def _ranking_context(
 def results(request: HttpRequest, exercise_id: int) -> HttpResponse:
     exercise, membership = get_exercise_for_user(request.user, exercise_id)
     can_facilitate = membership.role in FACILITATING_ROLES
+    if not can_facilitate and not shows_others(exercise):
+        # Blind scoring: nobody but the facilitators sees the group's judgments before the reveal.
+        return render(request, "policies/results_hidden.html", {"exercise": exercise}, status=403)
     htmx = getattr(request, "htmx", None)
     if htmx and htmx.target != ANALYSIS_TARGET and not htmx.history_restore_request:
         # The exercise page's live ranking: the ranking partial only, without the expensive analyses.
