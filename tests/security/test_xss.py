@@ -38,7 +38,8 @@ class _Elements(HTMLParser):
         self.in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.in_script = tag == "script"
+        # A JSON data block (json_script) holds text, not code: the payload there is inert data.
+        self.in_script = tag == "script" and ("type", "application/json") not in attrs
         if (tag == "img" and ("src", "x") in attrs) or any(name.startswith("on") for name, _ in attrs):
             self.found.append(f"<{tag} {attrs}>")
 
