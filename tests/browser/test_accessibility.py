@@ -10,6 +10,7 @@ from policies.casefile.validation import parse_case_file
 from policies.models import Membership, Role
 from policies.services.case_import import import_case
 from tests.factories import PASSWORD, TeamFactory, UserFactory
+from tests.screens import main_screens
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "mali-2012.json"
@@ -42,23 +43,7 @@ def test_main_screens_have_no_serious_violations(page) -> None:
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
 
-    screens = [
-        reverse("home"),
-        reverse("team", args=[team.slug]),
-        reverse("case", args=[case.pk]),
-        reverse("case-actors", args=[case.pk]),
-        reverse("case-futures", args=[case.pk]),
-        reverse("case-options", args=[case.pk]),
-        reverse("case-criteria", args=[case.pk]),
-        reverse("case-sources", args=[case.pk]),
-        reverse("scenario-builder", args=[case.pk]),
-        reverse("case-edit", args=[case.pk]),
-        reverse("case-item-edit", args=[case.pk, "option", case.options.first().pk]),
-        reverse("case-import", args=[team.slug]),
-        reverse("exercise-new", args=[case.pk]),
-        reverse("exercise", args=[exercise.pk]),
-        reverse("results", args=[exercise.pk]),
-    ]
+    screens = main_screens(case, exercise)
     for url in screens:
         page.goto(url)
         page.wait_for_load_state("load")

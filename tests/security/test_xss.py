@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from policies.casefile.validation import parse_case_file
 from policies.services.case_import import import_case
+from tests.screens import main_screens
 
 pytestmark = pytest.mark.django_db
 SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "small_case.json"
@@ -63,23 +64,7 @@ def test_no_screen_renders_a_payload_as_markup(client, login) -> None:
     document = poison(json.loads(SMALL.read_text()))
     case = import_case(case_file=parse_case_file(json.dumps(document)), team=team)
     exercise = case.exercises.get()
-    option = case.options.first()
-    urls = [
-        reverse("home"),
-        reverse("team", args=[team.slug]),
-        reverse("case", args=[case.pk]),
-        reverse("case-actors", args=[case.pk]),
-        reverse("case-futures", args=[case.pk]),
-        reverse("case-options", args=[case.pk]),
-        reverse("case-criteria", args=[case.pk]),
-        reverse("case-sources", args=[case.pk]),
-        reverse("scenario-builder", args=[case.pk]),
-        reverse("case-edit", args=[case.pk]),
-        reverse("case-item-edit", args=[case.pk, "option", option.pk]),
-        reverse("case-item-history", args=[case.pk, "option", option.pk]),
-        reverse("exercise", args=[exercise.pk]),
-        reverse("results", args=[exercise.pk]),
-    ]
+    urls = main_screens(case, exercise)
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
