@@ -108,3 +108,15 @@ def test_a_template_is_copied_into_the_team_and_stays_shared(client, login) -> N
     # a second copy gets its own id
     client.post(reverse("case-clone", args=[team.slug, template.pk]))
     assert sorted(Case.objects.filter(team=team).values_list("key", flat=True)) == ["small", "small-2"]
+
+
+def test_values_the_database_cannot_hold_are_refused_with_their_path(client, login) -> None:
+    team = login("facilitator").team
+    document = json.loads(SMALL.read_text())
+    document["case"]["period"] = "x" * 200
+    document["consistency"].append(document["consistency"][0])
+    response = upload(client, team, json.dumps(document).encode())
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "$.case.period" in html and "$.consistency[1]" in html
+    assert not Case.objects.exists()
