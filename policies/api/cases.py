@@ -5,7 +5,6 @@ role (owner, facilitator, analyst); another team's case is a 404.
 """
 
 import json
-from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
 
 from django.db import DataError, IntegrityError, transaction
@@ -32,8 +31,8 @@ from policies.api.schemas import (
     ScenarioOut,
 )
 from policies.casefile.schema import CaseFile
-from policies.casefile.validation import CaseFileError, CaseFileProblem, parse_case_file
-from policies.models import Case, Criterion, Option, Scenario, SourceDocument
+from policies.casefile.validation import CaseFileError, parse_case_file
+from policies.models import Case, Criterion, Option, Scenario
 from policies.selectors.access import CASE_EDITING_ROLES, get_case_for_user, get_team_for_user, require_role
 from policies.selectors.case_export import export_case
 from policies.services.case_files import import_case_file
@@ -155,9 +154,6 @@ def import_case(
     raw = read_body(request)
     try:
         case_file = parse_case_file(raw)
-        problems = list(storage_problems(case_file))
-        if problems:
-            raise CaseFileError(problems)
     except CaseFileError as exc:
         raise ApiError(
             422,
@@ -199,65 +195,6 @@ def read_body(request: HttpRequest) -> bytes:
     if not raw:
         raise ApiError(400, _("Send the case file as the request body."))
     return raw
-
-
-# What the database holds in narrower columns than the case-file schema allows.
-_SOURCE_LIMITS = {
-    name: SourceDocument._meta.get_field(name).max_length
-    for name in ("title", "authors", "publisher", "date", "kind", "file", "url")
-}
-_CASE_LIMITS = {name: Case._meta.get_field(name).max_length for name in ("period", "region")}
-MAX_ROUND = 32767  # PositiveSmallIntegerField
-MAX_SCORE = 1e6  # check constraint score_value_finite
-
-
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}")
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")
-
-
-def _too_long(limits: dict[str, int | None], item: Any, path: str) -> Iterable[CaseFileProblem]:
-    for name, limit in limits.items():
-        value = getattr(item, name)
-        if limit is not None and len(value) > limit:
-            yield CaseFileProblem(
-                f"{path}.{name}", _("At most %(limit)s characters here.") % {"limit": limit}
-            )
-
-
-def storage_problems(case_file: CaseFile) -> Iterator[CaseFileProblem]:
-    """Values the schema accepts but the database cannot store (column widths, NUL characters, ranges)."""
-    for path, text in _strings(case_file.model_dump(mode="json"), "$"):
-        if "\x00" in text:
-            yield CaseFileProblem(path, _("Text may not contain NUL characters."))
-    yield from _too_long(_CASE_LIMITS, case_file.case, "$.case")
-    for i, source in enumerate(case_file.sources):
-        yield from _too_long(_SOURCE_LIMITS, source, f"$.sources[{i}]")
-    pairs: set[tuple[tuple[str, str], tuple[str, str]]] = set()
-    for i, pair in enumerate(case_file.consistency):
-        if (pair.a, pair.b) in pairs:
-            yield CaseFileProblem(f"$.consistency[{i}]", _("A second value for the same pair of states."))
-        pairs.add((pair.a, pair.b))
-    for i, exercise in enumerate(case_file.exercises):
-        for kind, items in (("weights", exercise.weights), ("scores", exercise.scores)):
-            for j, item in enumerate(items):
-                if item.round > MAX_ROUND:
-                    yield CaseFileProblem(
-                        f"$.exercises[{i}].{kind}[{j}].round",
-                        _("Rounds go up to %(max)s.") % {"max": MAX_ROUND},
-                    )
-        for j, score in enumerate(exercise.scores):
-            if abs(score.value) > MAX_SCORE:
-                yield CaseFileProblem(
-                    f"$.exercises[{i}].scores[{j}].value",
-                    _("Scores lie between -%(max)g and %(max)g.") % {"max": MAX_SCORE},
-                )
 
 
 # -- the case's lists -------------------------------------------------------------------------------------

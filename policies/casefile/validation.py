@@ -82,6 +82,10 @@ def parse_case_file(raw: bytes | str) -> CaseFile:
             ]
         ) from exc
     problems = list(check_references(case_file))
+    if not problems:
+        from policies.casefile.storage import storage_problems  # needs the models, loaded lazily
+
+        problems = list(storage_problems(case_file))
     if problems:
         raise CaseFileError(problems)
     return case_file

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from policies.api.cases import storage_problems
 from policies.casefile.validation import MAX_CASE_FILE_BYTES, CaseFileError, parse_case_file
 from policies.models import Case
 from policies.selectors.access import CASE_EDITING_ROLES, get_case_for_user, get_team_for_user, require_role
@@ -54,9 +53,6 @@ def case_import(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             # One byte past the limit is enough for the parser to refuse an oversized file.
             case_file = parse_case_file(upload.read(MAX_CASE_FILE_BYTES + 1))
-            beyond_storage = list(storage_problems(case_file))
-            if beyond_storage:
-                raise CaseFileError(beyond_storage)
         except CaseFileError as exc:
             problems = list(exc.problems)
             status = 422
