@@ -28,6 +28,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from policies.charts.suite import Chart, ChartTable, contributions_chart, score_label, sections
 from policies.models import Exercise
 from policies.models.exercises import Anonymity, Method
 from policies.models.fields import localize
@@ -38,7 +39,6 @@ from policies.selectors.analysis_results import SMAA_SAMPLES, AnalysisResults, a
 from policies.selectors.report_content import report_content
 from policies.selectors.workshop import display_name as participant_name
 from policies.templatetags.report_format import count, number
-from policies.views.results import Chart, ChartTable, _sections, contributions_chart, score_label
 
 Progress = Callable[[int, str], None]
 
@@ -148,7 +148,7 @@ def screen_charts(bundle: AnalysisResults, people: list[str]) -> dict[str, Chart
         charts["contributions"] = contributions_chart(
             bundle.results, promethee_parts=bundle.method == Method.PROMETHEE_II and bundle.additive
         )
-    for section in _sections(bundle, people):
+    for section in sections(bundle, people):
         for chart in section.charts:
             charts[chart.id] = chart
     return charts

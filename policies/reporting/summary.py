@@ -18,11 +18,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from policies.charts.suite import rule_labels
 from policies.models.exercises import Method
 from policies.selectors.analysis_results import RULES, AnalysisResults
 from policies.selectors.report_content import RoundSummary
 from policies.templatetags.report_format import count, fixed, number, share
-from policies.views.results import rule_labels
 
 WEIGHT_MARGIN = 0.10  # a weight this close (in share of the total) to displacing the top option is a warning
 ACCEPTABILITY_TOLERANCE = 1e-9
