@@ -1,6 +1,6 @@
 """The results screen's figures, made ready for paper: vector only, legible in greyscale, titled by the report.
 
-The figures are the results screen's own (`policies.views.results` builds them from the analysis bundle); the
+The figures are the results screen's own (`policies.charts.suite` builds them from the analysis bundle); the
 report takes each figure's JSON and changes only what paper needs:
 
 * the title moves out of the drawing into the report's numbered caption (so it is searchable text and the
