@@ -28,7 +28,9 @@ Conventions
   from 1 ("option 2, criterion 3").
 * **Missing judgments**: only the group functions (:func:`aggregate_scores`,
   :func:`consensus`, :func:`resample_scores`) accept NaN, meaning "this participant
-  did not score this cell" in a participants x options x criteria array.
+  did not score this cell" in a participants x options x criteria array, and
+  :func:`group_ahp_priorities`, which leaves out a participant's unfinished
+  pairwise matrix (one holding a NaN).
 * **Randomness**: :func:`smaa` and :func:`resample_scores` take a ``seed`` (or a
   numpy ``Generator``); the same seed gives the same result.
 * Results with several parts are frozen dataclasses whose fields are documented on
@@ -40,7 +42,7 @@ Methods: :func:`weighted_sum`, :func:`weighted_sum_contributions`, :func:`topsis
 :func:`promethee_ii`, :func:`normalize`.
 Weights: :func:`ahp_priorities` (:class:`AHPResult`),
 :func:`most_inconsistent_comparisons` (:class:`InconsistentComparison`),
-:func:`aggregate_pairwise`, :func:`roc_weights`, :func:`swing_weights`,
+:func:`aggregate_pairwise`, :func:`group_ahp_priorities`, :func:`roc_weights`, :func:`swing_weights`,
 :func:`direct_point_weights`.
 Ranking: :func:`rank`, :func:`kendall_w`, :func:`kendall_tau`.
 Group: :func:`aggregate_scores`, :func:`consensus` (:class:`ConsensusResult`),
@@ -64,6 +66,7 @@ from .weights import (
     aggregate_pairwise,
     ahp_priorities,
     direct_point_weights,
+    group_ahp_priorities,
     most_inconsistent_comparisons,
     roc_weights,
     swing_weights,
@@ -85,6 +88,7 @@ __all__ = [
     "consensus",
     "consistent_combinations",
     "direct_point_weights",
+    "group_ahp_priorities",
     "kendall_tau",
     "kendall_w",
     "most_inconsistent_comparisons",

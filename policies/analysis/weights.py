@@ -24,6 +24,7 @@ __all__ = [
     "aggregate_pairwise",
     "ahp_priorities",
     "direct_point_weights",
+    "group_ahp_priorities",
     "most_inconsistent_comparisons",
     "roc_weights",
     "swing_weights",
@@ -244,6 +245,39 @@ def aggregate_pairwise(matrices: ArrayLike, weights: ArrayLike | None = None) ->
     # Exactly antisymmetric logs make the result reciprocal to the last bit.
     combined: FloatArray = np.exp((logs - logs.T) / 2.0)
     return combined
+
+
+def group_ahp_priorities(matrices: ArrayLike, method: str = "eigenvector") -> AHPResult:
+    """Group priorities of an AHP panel: the geometric mean of the complete matrices, then its priorities.
+
+    ``matrices`` is participants x n x n; a matrix holding a NaN (a participant who has
+    not answered every comparison yet) is left out, as a group AHP session counts only
+    finished judgments. The complete matrices are combined by :func:`aggregate_pairwise`
+    (element-wise geometric mean, AIJ) and the group matrix goes through
+    :func:`ahp_priorities`, so ``cr`` is the consistency of the group matrix.
+
+    This is aggregation of individual judgments (AIJ), not of individual priorities
+    (AIP): the arithmetic mean of each participant's priority vector generally differs,
+    and only AIJ keeps the group matrix reciprocal and respects unanimity.
+
+    References: Forman, E., & Peniwati, K. (1998). Aggregating individual judgments and
+    priorities with the analytic hierarchy process. European Journal of Operational
+    Research, 108(1), 165-169; Aczél, J., & Saaty, T. L. (1983), see
+    :func:`aggregate_pairwise`.
+
+    Raises:
+        ValueError: the stack is not participants x n x n, no matrix is complete, or a
+            complete matrix is not a valid reciprocal matrix.
+    """
+    stack = np.asarray(matrices, dtype=np.float64)
+    if stack.ndim != 3 or stack.shape[1] != stack.shape[2]:
+        raise ValueError(
+            f"Give the participants' matrices as a participants x n x n array; got shape {stack.shape}."
+        )
+    complete = ~np.isnan(stack).any(axis=(1, 2))
+    if not complete.any():
+        raise ValueError("No participant has answered every pairwise comparison yet.")
+    return ahp_priorities(aggregate_pairwise(stack[complete]), method)
 
 
 def roc_weights(n: int) -> FloatArray:
