@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +31,7 @@ def envlist(name: str, default: str) -> list[str]:
 
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data"))
 # SQLite and the filesystem broker write here; creating it at start saves every entry point from doing so.
-for _folder in (DATA_DIR, DATA_DIR / "broker", DATA_DIR / "broker-processed"):
+for _folder in (DATA_DIR, DATA_DIR / "broker", DATA_DIR / "broker-processed", DATA_DIR / "broker-control"):
     _folder.mkdir(parents=True, exist_ok=True)
 DEBUG = envbool("DEBUG", False)
 # The fallback key only serves local runs; check --deploy rejects it because production must set its own.
@@ -147,7 +148,34 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+    # Report files: in MEDIA_ROOT, or in an S3-compatible bucket (AWS, MinIO, Ceph...) with REPORT_STORAGE=s3.
+    "reports": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
+REPORT_STORAGE = os.environ.get("REPORT_STORAGE", "local").strip().lower()
+if REPORT_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured(f"REPORT_STORAGE must be 'local' or 's3', not {REPORT_STORAGE!r}.")
+if REPORT_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("REPORT_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    from botocore.config import Config
+
+    STORAGES["reports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,  # None: AWS itself
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # Unset keys leave boto3 its own chain (instance role, ~/.aws); set, they win.
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "file_overwrite": False,  # as on disk: a name already taken gets a suffix, never replaced
+            "default_acl": None,  # private objects: downloads go through the permission check in Django
+            # An unreachable store fails the job within seconds instead of after boto3's 60 s timeouts.
+            "client_config": Config(
+                connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}
+            ),
+        },
+    }
 
 # Scripts only from our own origin; Plotly sets inline styles on the elements it draws, so styles need
 # 'unsafe-inline' while scripts never do.
@@ -182,6 +210,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
         "data_folder_in": str(CELERY_BROKER_DIR),
         "data_folder_out": str(CELERY_BROKER_DIR),
         "processed_folder": str(DATA_DIR / "broker-processed"),
+        # Exchange tables; left unset, kombu writes them into the working directory.
+        "control_folder": str(DATA_DIR / "broker-control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")

@@ -14,6 +14,7 @@ from policies.models.cases import (
     StateConsistency,
 )
 from policies.models.exercises import Exercise, Participant, ScoreJudgment, WeightJudgment
+from policies.models.profiles import UserProfile
 from policies.models.reports import Report
 from policies.models.teams import Membership, Role, Team
 from policies.models.workshop import Comment, PairwiseJudgment
@@ -40,5 +41,6 @@ __all__ = [
     "StateConsistency",
     "Team",
     "TokenScope",
+    "UserProfile",
     "WeightJudgment",
 ]

@@ -73,6 +73,8 @@ class Exercise(models.Model):
     consensus_threshold = models.FloatField(_("consensus threshold (interquartile range)"), default=1.0)
     join_code = models.CharField(_("join code"), max_length=16, null=True, blank=True, unique=True)
     join_expires = models.DateTimeField(_("join code expires"), null=True, blank=True)
+    # When set, participants weigh the criteria once per scenario in play as well as for the baseline.
+    weights_by_scenario = models.BooleanField(_("weights differ by scenario"), default=False)
     # Bumped by every facilitator write: a write that names an older version is a conflict, not an overwrite.
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -135,6 +137,10 @@ class WeightJudgment(models.Model):
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="weights")
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="weight_judgments")
+    # Null for the baseline weights; set when the exercise lets weights differ by scenario.
+    scenario = models.ForeignKey(
+        Scenario, on_delete=models.CASCADE, null=True, blank=True, related_name="weight_judgments"
+    )
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     value = models.FloatField(_("points"))
     rationale = LocalizedTextField(_("rationale"))
@@ -143,7 +149,16 @@ class WeightJudgment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["participant", "criterion", "round"], name="weight_unique_cell"),
+            models.UniqueConstraint(
+                fields=["participant", "criterion", "round"],
+                condition=Q(scenario__isnull=True),
+                name="weight_unique_cell",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "criterion", "scenario", "round"],
+                condition=Q(scenario__isnull=False),
+                name="weight_unique_scenario_cell",
+            ),
             models.CheckConstraint(condition=Q(value__gte=0, value__lte=100), name="weight_value_range"),
             models.CheckConstraint(condition=Q(round__gte=1), name="weight_round_positive"),
         ]

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from policies.models.cases import Criterion, Option
+from policies.models.cases import Criterion, Option, Scenario
 from policies.models.exercises import Exercise, Participant
 
 
@@ -18,6 +18,8 @@ class PairwiseJudgment(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="pairwise")
     criterion_a = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
     criterion_b = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    # Null for the baseline comparisons; set when the exercise lets weights differ by scenario.
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     value = models.FloatField(_("ratio"))
     updated = models.DateTimeField(auto_now=True)
@@ -26,7 +28,14 @@ class PairwiseJudgment(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["participant", "criterion_a", "criterion_b", "round"], name="pairwise_unique_cell"
+                fields=["participant", "criterion_a", "criterion_b", "round"],
+                condition=Q(scenario__isnull=True),
+                name="pairwise_unique_cell",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "criterion_a", "criterion_b", "scenario", "round"],
+                condition=Q(scenario__isnull=False),
+                name="pairwise_unique_scenario_cell",
             ),
             models.CheckConstraint(condition=Q(value__gte=1 / 9 - 1e-9, value__lte=9), name="pairwise_range"),
             models.CheckConstraint(condition=Q(criterion_a__lt=F("criterion_b")), name="pairwise_ordered"),
