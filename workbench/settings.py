@@ -153,7 +153,7 @@ STORAGES = {
     # Report files: in MEDIA_ROOT, or in an S3-compatible bucket (AWS, MinIO, Ceph...) with REPORT_STORAGE=s3.
     "reports": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
-REPORT_STORAGE = os.environ.get("REPORT_STORAGE", "local").strip().lower()
+REPORT_STORAGE = (os.environ.get("REPORT_STORAGE") or "local").strip().lower()
 if REPORT_STORAGE not in {"local", "s3"}:
     raise ImproperlyConfigured(f"REPORT_STORAGE must be 'local' or 's3', not {REPORT_STORAGE!r}.")
 if REPORT_STORAGE == "s3":
