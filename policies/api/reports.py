@@ -25,7 +25,7 @@ from policies.selectors.access import (
     get_report_for_user,
     require_role,
 )
-from policies.services.report_files import CONTENT_TYPES, EXTENSIONS
+from policies.services.report_files import CONTENT_TYPES, EXTENSIONS, open_report_file
 from policies.services.reports import request_report
 
 router = Router(tags=["reports"])
@@ -131,7 +131,7 @@ def download_report(request: HttpRequest, report_id: ReportId) -> FileResponse:
     if not report.file:
         raise ApiError(404, _("The file of this report is missing."))
     try:
-        handle = report.file.open("rb")
+        handle = open_report_file(report)
     except FileNotFoundError as exc:
         raise ApiError(404, _("The file of this report is missing.")) from exc
     kind = ReportKind(report.kind)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -21,7 +20,13 @@ from django.utils.translation import gettext as _
 from policies.chart_export import ChartExportError
 from policies.models import Exercise, Report
 from policies.models.reports import ReportKind, ReportStatus
-from policies.services.report_files import EXTENSIONS, build_file
+from policies.services.report_files import (
+    EXTENSIONS,
+    ReportStorageError,
+    build_file,
+    delete_report_file,
+    save_report_file,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -111,12 +116,12 @@ def build_report(report_id: int) -> None:
             data = build_file(report, lambda percent, stage: _beat(report_id, percent, stage))
         _beat(report_id, 95, "saving")
         name = f"{report.exercise.key}-{report.kind}-{report.pk}.{EXTENSIONS[ReportKind(report.kind)]}"
-        stored = report.file.storage.save(f"reports/{timezone.now():%Y/%m}/{name}", ContentFile(data))
+        stored = save_report_file(f"reports/{timezone.now():%Y/%m}/{name}", data)
         finished = Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
             file=stored, status=ReportStatus.DONE, progress=100, stage="done", finished=timezone.now()
         )
         if not finished:  # cancelled during the last step: the file is not wanted
-            report.file.storage.delete(stored)
+            delete_report_file(stored)
     except ReportCancelled:
         logger.info("Report %s was cancelled while building", report_id)
     except DatabaseError:
@@ -125,12 +130,8 @@ def build_report(report_id: int) -> None:
         raise
     except Exception as exc:
         logger.exception("Report %s failed", report_id)
-        if isinstance(exc, ChartExportError):
+        if isinstance(exc, ChartExportError | ReportStorageError):
             message = str(exc)
-        elif isinstance(exc, OSError):
-            message = _("The report could not be stored (%(error)s). Free some space and retry.") % {
-                "error": exc
-            }
         else:
             message = _("The report could not be built: %(error)s") % {"error": exc}
         Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(

@@ -16,7 +16,7 @@ from policies.selectors.access import (
     get_report_for_user,
     require_role,
 )
-from policies.services.report_files import CONTENT_TYPES, EXTENSIONS
+from policies.services.report_files import CONTENT_TYPES, EXTENSIONS, open_report_file
 from policies.services.reports import cancel_report, request_report, retry_report
 
 
@@ -87,8 +87,10 @@ def report_download(request: HttpRequest, report_id: int) -> FileResponse:
     report, _membership = get_report_for_user(request.user, report_id)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404(_("This report is not ready."))
+    try:
+        handle = open_report_file(report)
+    except FileNotFoundError as exc:  # removed from the store (a bucket's expiry rule, a cleaned folder)
+        raise Http404(_("The file of this report is missing.")) from exc
     kind = ReportKind(report.kind)
     filename = f"{report.exercise.key}-{report.language}.{EXTENSIONS[kind]}"
-    return FileResponse(
-        report.file.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[kind]
-    )
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[kind])
