@@ -1,10 +1,10 @@
 """The bytes of each kind of report and the store that keeps them. Kept apart from the job lifecycle in
 services/reports.py.
 
-Report files live in the named storage ``STORAGES["reports"]`` (the media folder, or an S3-compatible bucket with
-REPORT_STORAGE=s3). ``Report.file`` only records the name: the field keeps the default storage so that switching
-stores needs no migration, which is why every read, write and delete of a report's bytes goes through the
-functions here and never through ``report.file`` itself.
+Report files live in the named storage ``STORAGES["reports"]`` (the media folder, or an S3-compatible
+bucket with REPORT_STORAGE=s3). ``Report.file`` only records the name: the field keeps the default storage
+so that switching stores needs no migration, which is why every read, write and delete of a report's bytes
+goes through the functions here and never through ``report.file`` itself.
 """
 
 import json
@@ -56,8 +56,8 @@ def build_file(report: Report, progress: Progress) -> bytes:
 
 
 class ReportStorageError(RuntimeError):
-    """The report store refused the file or could not be reached; the message is meant for the person who asked
-    for the report (the job fails with it, and a retry button)."""
+    """The report store refused the file or could not be reached; the message is meant for the person who
+    asked for the report (the job fails with it, and a retry button)."""
 
 
 def report_storage() -> Storage:
