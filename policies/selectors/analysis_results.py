@@ -7,7 +7,8 @@ table with the robustness rules and regret, participants' disagreement, and the 
 per elicitation method. The page and its charts only read the result: no number is computed twice.
 
 Group weights and the group score matrix come from `policies.selectors.results` (`group_weights`,
-`group_scores`), so this screen, the live ranking on the exercise page and the PDF agree.
+`group_scores`), so this screen, the live ranking on the exercise page and the PDF agree. When the exercise
+lets weights differ by scenario, each scenario is scored with its own group weights.
 """
 
 from collections.abc import Sequence
@@ -110,12 +111,15 @@ class ScenarioAnalysis:
     """The options' method scores in every scenario and the robustness rules over them.
 
     utilities: options x scenarios (the chosen method's score computed in each scenario).
+    weights: scenarios x criteria, the group weights each scenario was scored with: the scenario's own when the
+        exercise lets weights differ by scenario, else the baseline group weights in every row.
     probabilities: from each scenario's plausibility (1 to 5), normalised.
     rule_values / rule_ranks: RULES x options (max_regret values are "lower is better"; ranks 1 = best).
     """
 
     scenarios: list[Scenario]
     utilities: FloatArray
+    weights: FloatArray
     robustness: analysis.RobustnessResult
     alpha: float
     rule_values: FloatArray
@@ -192,6 +196,9 @@ def _select(arrays: ExerciseArrays, chosen: Sequence[int]) -> ExerciseArrays:
         weights=arrays.weights[index],
         scores=arrays.scores[index],
         scenario_scores=arrays.scenario_scores[:, index],
+        scenario_weights=arrays.scenario_weights[:, index],
+        pairwise=arrays.pairwise[index],
+        scenario_pairwise=arrays.scenario_pairwise[:, index],
     )
 
 
@@ -224,12 +231,13 @@ def _contributions(
     return np.asarray(parts, dtype=float), method == Method.WEIGHTED_SUM
 
 
-def participant_weights(arrays: ExerciseArrays) -> FloatArray:
-    """Each participant's weights normalised to sum to 1 (a blank counts 0, as in `group_weights`);
-    a row of NaN for a participant who has given no points."""
-    points = np.nan_to_num(arrays.weights, nan=0.0)
+def participant_weights(arrays: ExerciseArrays, scenario: int | None = None) -> FloatArray:
+    """Each participant's weights (baseline, or for scenario index `scenario`) normalised to sum to 1 (a blank
+    counts 0, as in `group_weights`); a row of NaN for a participant who has given no points."""
+    raw = arrays.weights if scenario is None else arrays.scenario_weights[scenario]
+    points = np.nan_to_num(raw, nan=0.0)
     totals = points.sum(axis=1, keepdims=True)
-    given = (totals[:, 0] > 0) & ~np.all(np.isnan(arrays.weights), axis=1)
+    given = (totals[:, 0] > 0) & ~np.all(np.isnan(raw), axis=1)
     out = np.full(points.shape, np.nan)
     out[given] = points[given] / totals[given]
     return out
@@ -354,22 +362,29 @@ def _disagreement(
     return Disagreement(scores, result, relative, tuple(cells[:DISPUTED_CELLS]), w, len(rankings))
 
 
-def _scenarios(
-    method: str,
-    arrays: ExerciseArrays,
-    weights: FloatArray,
-    alpha: float,
-) -> ScenarioAnalysis:
+def scenario_group_weights(arrays: ExerciseArrays) -> FloatArray:
+    """scenarios x criteria: each scenario's group weights when the exercise lets weights differ by scenario
+    (a participant who gave none for a scenario counts with their baseline weights), else the baseline group
+    weights repeated."""
+    if not arrays.weights_by_scenario:
+        return np.tile(group_weights(arrays), (len(arrays.scenarios), 1))
+    return np.array([group_weights(arrays, s) for s in range(len(arrays.scenarios))], dtype=float).reshape(
+        len(arrays.scenarios), len(arrays.criteria)
+    )
+
+
+def _scenarios(method: str, arrays: ExerciseArrays, alpha: float) -> ScenarioAnalysis:
+    weights = scenario_group_weights(arrays)
     utilities = np.empty((len(arrays.options), len(arrays.scenarios)))
     for s in range(len(arrays.scenarios)):
         matrix, _unscored = group_scores(arrays, arrays.scenario_scores[s])
-        utilities[:, s] = method_scores(method, matrix, weights, arrays.types)
+        utilities[:, s] = method_scores(method, matrix, weights[s], arrays.types)
     plausibility = np.array([max(int(s.plausibility), 0) for s in arrays.scenarios], dtype=float)
     result = analysis.robustness(utilities, plausibility if plausibility.sum() > 0 else None, alpha)
     values = np.stack([np.asarray(getattr(result, rule), dtype=float) for rule in RULES])
     oriented = np.where(np.array([rule == "max_regret" for rule in RULES])[:, np.newaxis], -values, values)
     ranks = analysis.rank(oriented)
-    return ScenarioAnalysis(list(arrays.scenarios), utilities, result, alpha, values, ranks)
+    return ScenarioAnalysis(list(arrays.scenarios), utilities, weights, result, alpha, values, ranks)
 
 
 # --------------------------------------------------------------------------- the bundle
@@ -451,8 +466,10 @@ def analysis_results(exercise: Exercise, request: AnalysisRequest | None = None)
 
     group = _select(arrays, selected) if selected != everyone else arrays
     scores = group.scores if scenario_index is None else group.scenario_scores[scenario_index]
-    weights = group_weights(group)
-    rows = participant_weights(group)
+    # A scenario's own weights rank the options in that scenario, as in the scenario table below.
+    weights_in = scenario_index if group.weights_by_scenario else None
+    weights = group_weights(group, weights_in)
+    rows = participant_weights(group, weights_in)
     weights_view = WeightsView(weights, rows, _elicitation(weights, rows))
     n_options, n_criteria = len(arrays.options), len(arrays.criteria)
     participants_scoring = int(np.any(~np.isnan(scores), axis=(1, 2)).sum()) if len(selected) else 0
@@ -541,7 +558,7 @@ def analysis_results(exercise: Exercise, request: AnalysisRequest | None = None)
         if not arrays.scenarios:
             unavailable["scenarios"] = _("No scenarios are in play in this exercise.")
         else:
-            scenario_analysis = _scenarios(method, group, weights, alpha)
+            scenario_analysis = _scenarios(method, group, alpha)
 
     if not selected or participants_scoring == 0:
         unavailable["disagreement"] = _("No participant has scored yet.")

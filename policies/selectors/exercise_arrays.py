@@ -4,12 +4,22 @@ This is the only bridge between the ORM and `policies.analysis`: web pages, repo
 `exercise_arrays`, so every number they show is computed from the same matrices.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from policies.models import Criterion, Exercise, Option, Participant, Scenario, ScoreJudgment, WeightJudgment
+from policies.models import (
+    Criterion,
+    Exercise,
+    Option,
+    PairwiseJudgment,
+    Participant,
+    Scenario,
+    ScoreJudgment,
+    WeightJudgment,
+)
 
 
 @dataclass(frozen=True)
@@ -19,7 +29,14 @@ class ExerciseArrays:
     scores: participants x options x criteria, the baseline (no scenario).
     scenario_scores: scenarios x participants x options x criteria; a participant's baseline score stands in
         wherever they did not give a scenario-specific one, because they only change what differs.
-    weights: participants x criteria, raw points.
+    weights: participants x criteria, raw points (the baseline weights).
+    scenario_weights: scenarios x participants x criteria. When the exercise lets weights differ by scenario
+        (`weights_by_scenario`), a participant's baseline points stand in wherever they gave none for that
+        scenario, as for scores; otherwise every scenario repeats the baseline weights.
+    pairwise: participants x criteria x criteria, each participant's reciprocal AHP matrix (diagonal 1, NaN
+        where not compared yet); scenario_pairwise: scenarios x participants x criteria x criteria, with the
+        same baseline fallback as `scenario_weights`.
+    weighting_method: how the exercise elicits weights; AHP exercises aggregate the pairwise matrices.
     """
 
     options: list[Option]
@@ -33,6 +50,33 @@ class ExerciseArrays:
     scores: NDArray[np.float64]
     scenario_scores: NDArray[np.float64]
     round: int
+    scenario_weights: NDArray[np.float64]
+    pairwise: NDArray[np.float64]
+    scenario_pairwise: NDArray[np.float64]
+    weighting_method: str
+    weights_by_scenario: bool
+
+
+def reciprocal_matrices(
+    count: int, criteria: list[Criterion], judgments: Iterable[tuple[int, int, int, float]]
+) -> NDArray[np.float64]:
+    """`count` reciprocal matrices over `criteria` (diagonal 1, NaN where not compared) filled from
+    (matrix index, criterion_a id, criterion_b id, value) rows; give the rows in round order, later rounds win.
+    """
+    index = {c.pk: i for i, c in enumerate(criteria)}
+    matrices = np.full((count, len(criteria), len(criteria)), np.nan)
+    diagonal = np.arange(len(criteria))
+    matrices[:, diagonal, diagonal] = 1.0
+    for k, a, b, value in judgments:
+        if a in index and b in index:
+            matrices[k, index[a], index[b]] = value
+            matrices[k, index[b], index[a]] = 1.0 / value
+    return matrices
+
+
+def baseline_fallback(specific: NDArray[np.float64], baseline: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Scenario judgments (scenarios x ...) with the baseline (...) wherever none was given for the scenario."""
+    return np.where(np.isnan(specific), baseline[np.newaxis], specific)
 
 
 def exercise_arrays(exercise: Exercise, *, round: int | None = None) -> ExerciseArrays:
@@ -48,14 +92,39 @@ def exercise_arrays(exercise: Exercise, *, round: int | None = None) -> Exercise
     p_index = {p.pk: i for i, p in enumerate(participants)}
     n_p, n_o, n_c, n_s = len(participants), len(options), len(criteria), len(scenarios)
 
+    by_scenario = bool(exercise.weights_by_scenario) and n_s > 0
     weights = np.full((n_p, n_c), np.nan)
-    for p_id, c_id, value in (
-        WeightJudgment.objects.filter(participant__exercise=exercise, round__lte=round_)
-        .order_by("round")
-        .values_list("participant_id", "criterion_id", "value")
+    weights_only = np.full((n_s, n_p, n_c), np.nan)
+    weight_rows = WeightJudgment.objects.filter(participant__exercise=exercise, round__lte=round_)
+    if not by_scenario:
+        weight_rows = weight_rows.filter(scenario__isnull=True)
+    for p_id, c_id, s_id, value in weight_rows.order_by("round").values_list(
+        "participant_id", "criterion_id", "scenario_id", "value"
     ):
-        if c_id in c_index:
+        if c_id not in c_index:
+            continue
+        if s_id is None:
             weights[p_index[p_id], c_index[c_id]] = value
+        elif s_id in s_index:
+            weights_only[s_index[s_id], p_index[p_id], c_index[c_id]] = value
+
+    # Pairwise matrices: the baseline ones first (indices 0..n_p-1), then one block of n_p per scenario.
+    pairwise_rows = PairwiseJudgment.objects.filter(participant__exercise=exercise, round__lte=round_)
+    if not by_scenario:
+        pairwise_rows = pairwise_rows.filter(scenario__isnull=True)
+    matrices = reciprocal_matrices(
+        n_p * (n_s + 1),
+        criteria,
+        (
+            (p_index[p_id] + (0 if s_id is None else (s_index[s_id] + 1) * n_p), a, b, value)
+            for p_id, s_id, a, b, value in pairwise_rows.order_by("round").values_list(
+                "participant_id", "scenario_id", "criterion_a_id", "criterion_b_id", "value"
+            )
+            if s_id is None or s_id in s_index
+        ),
+    )
+    pairwise = matrices[:n_p]
+    pairwise_only = matrices[n_p:].reshape(n_s, n_p, n_c, n_c)
 
     scores = np.full((n_p, n_o, n_c), np.nan)
     scenario_only = np.full((n_s, n_p, n_o, n_c), np.nan)
@@ -71,7 +140,7 @@ def exercise_arrays(exercise: Exercise, *, round: int | None = None) -> Exercise
             scores[cell] = value
         elif s_id in s_index:
             scenario_only[(s_index[s_id], *cell)] = value
-    scenario_scores = np.where(np.isnan(scenario_only), scores[np.newaxis], scenario_only)
+    scenario_scores = baseline_fallback(scenario_only, scores)
 
     return ExerciseArrays(
         options=options,
@@ -85,4 +154,9 @@ def exercise_arrays(exercise: Exercise, *, round: int | None = None) -> Exercise
         scores=scores,
         scenario_scores=scenario_scores,
         round=round_,
+        scenario_weights=baseline_fallback(weights_only, weights),
+        pairwise=pairwise,
+        scenario_pairwise=baseline_fallback(pairwise_only, pairwise),
+        weighting_method=exercise.weighting_method,
+        weights_by_scenario=by_scenario,
     )

@@ -7,7 +7,7 @@ from numpy.typing import NDArray
 
 from policies import analysis
 from policies.models import Criterion, Exercise, Option
-from policies.models.exercises import Method
+from policies.models.exercises import Method, WeightingMethod
 from policies.selectors.exercise_arrays import ExerciseArrays, exercise_arrays
 
 
@@ -35,19 +35,36 @@ class ExerciseResults:
         return self.ranking[0] if self.ranking else None
 
 
-def group_weights(arrays: ExerciseArrays) -> NDArray[np.float64]:
-    """Mean of each participant's normalised weights; equal weights until somebody has weighted.
+def group_weights(arrays: ExerciseArrays, scenario: int | None = None) -> NDArray[np.float64]:
+    """The group's weights, for the baseline or for scenario index `scenario`; equal weights until somebody
+    has weighted.
 
-    A criterion a participant left blank counts as 0 points for them: points are a budget, and a blank is
-    read as "not worth any".
+    AHP exercises take the priorities of the geometric mean of the finished pairwise matrices
+    (`ahp_group_weights`). Otherwise, and in AHP exercises until a matrix is finished: the mean of each
+    participant's normalised points, where a criterion a participant left blank counts as 0 points for them
+    (points are a budget, and a blank is read as "not worth any").
     """
-    given = ~np.all(np.isnan(arrays.weights), axis=1)
-    points = np.nan_to_num(arrays.weights[given], nan=0.0)
+    ahp = ahp_group_weights(arrays, scenario) if arrays.weighting_method == WeightingMethod.AHP else None
+    if ahp is not None:
+        return ahp
+    raw = arrays.weights if scenario is None else arrays.scenario_weights[scenario]
+    given = ~np.all(np.isnan(raw), axis=1)
+    points = np.nan_to_num(raw[given], nan=0.0)
     totals = points.sum(axis=1)
     points = points[totals > 0]
     if points.shape[0] == 0:
         return np.full(len(arrays.criteria), 1.0 / max(len(arrays.criteria), 1))
     return np.asarray((points / points.sum(axis=1, keepdims=True)).mean(axis=0), dtype=float)
+
+
+def ahp_group_weights(arrays: ExerciseArrays, scenario: int | None = None) -> NDArray[np.float64] | None:
+    """AHP group priorities (geometric mean of the finished pairwise matrices, AIJ) for the baseline or a
+    scenario; None while nobody has finished their comparisons. The facilitator's dashboard and the results
+    both read this, so they agree."""
+    matrices = arrays.pairwise if scenario is None else arrays.scenario_pairwise[scenario]
+    if len(arrays.criteria) < 2 or not (~np.isnan(matrices).any(axis=(1, 2))).any():
+        return None
+    return np.asarray(analysis.group_ahp_priorities(matrices).weights, dtype=float)
 
 
 def group_scores(arrays: ExerciseArrays, scores: NDArray[np.float64]) -> tuple[NDArray[np.float64], int]:

@@ -4,7 +4,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,8 +22,13 @@ from policies.models import (
 )
 from policies.models.exercises import Anonymity, Phase
 from policies.models.fields import localize
-from policies.selectors.exercise_arrays import ExerciseArrays, exercise_arrays
-from policies.selectors.results import group_weights
+from policies.selectors.exercise_arrays import (
+    ExerciseArrays,
+    baseline_fallback,
+    exercise_arrays,
+    reciprocal_matrices,
+)
+from policies.selectors.results import ahp_group_weights, group_weights
 
 # Phases in which a participant sees the others' judgments (never before the facilitator reveals them).
 REVEALED_PHASES = frozenset({Phase.REVEAL, Phase.DISCUSSION, Phase.CLOSED})
@@ -285,20 +290,29 @@ def dashboard(exercise: Exercise) -> Dashboard:
     )
 
 
-def pairwise_matrix(participant: Participant, criteria: list[Criterion], *, round: int) -> np.ndarray:
-    """The participant's reciprocal matrix (NaN where not yet compared), judgments up to `round`."""
-    index = {c.pk: i for i, c in enumerate(criteria)}
-    matrix = np.full((len(criteria), len(criteria)), np.nan)
-    np.fill_diagonal(matrix, 1.0)
-    for a, b, value in (
-        PairwiseJudgment.objects.filter(participant=participant, round__lte=round)
-        .order_by("round")
-        .values_list("criterion_a_id", "criterion_b_id", "value")
-    ):
-        if a in index and b in index:
-            matrix[index[a], index[b]] = value
-            matrix[index[b], index[a]] = 1.0 / value
-    return matrix
+def pairwise_matrix(
+    participant: Participant, criteria: list[Criterion], *, round: int, scenario: Scenario | None = None
+) -> np.ndarray:
+    """The participant's reciprocal matrix (NaN where not yet compared), judgments up to `round`.
+
+    For a scenario, the participant's baseline comparisons stand in for those they did not give for it.
+    """
+    rows = PairwiseJudgment.objects.filter(participant=participant, round__lte=round)
+    if scenario is None:
+        rows = rows.filter(scenario__isnull=True)
+    else:
+        rows = rows.filter(Q(scenario__isnull=True) | Q(scenario=scenario))
+    matrices = reciprocal_matrices(
+        2,
+        criteria,
+        (
+            (0 if s_id is None else 1, a, b, value)
+            for s_id, a, b, value in rows.order_by("round").values_list(
+                "scenario_id", "criterion_a_id", "criterion_b_id", "value"
+            )
+        ),
+    )
+    return matrices[0] if scenario is None else baseline_fallback(matrices[1:], matrices[0])[0]
 
 
 @dataclass(frozen=True)
@@ -310,8 +324,10 @@ class AhpStatus:
     inconsistent: list[tuple[Criterion, Criterion, float, float]]  # a, b, judged, implied
 
 
-def ahp_status(participant: Participant, criteria: list[Criterion], *, round: int) -> AhpStatus:
-    matrix = pairwise_matrix(participant, criteria, round=round)
+def ahp_status(
+    participant: Participant, criteria: list[Criterion], *, round: int, scenario: Scenario | None = None
+) -> AhpStatus:
+    matrix = pairwise_matrix(participant, criteria, round=round, scenario=scenario)
     if len(criteria) < 2 or np.isnan(matrix).any():
         return AhpStatus(False, None, False, [], [])
     result = analysis.ahp_priorities(matrix)
@@ -327,19 +343,14 @@ def ahp_status(participant: Participant, criteria: list[Criterion], *, round: in
 
 
 def group_ahp_weights(exercise: Exercise, criteria: list[Criterion]) -> list[tuple[Criterion, float]] | None:
-    """Priorities of the geometric mean of the complete pairwise matrices (AIJ), or None if there are none."""
-    matrices = [
-        m
-        for m in (
-            pairwise_matrix(p, criteria, round=exercise.current_round) for p in exercise.participants.all()
-        )
-        if not np.isnan(m).any()
-    ]
-    if not matrices or len(criteria) < 2:
+    """The baseline AHP group weights the results page uses (`ahp_group_weights`), listed in the order of
+    `criteria`; None if nobody has finished their comparisons."""
+    arrays = exercise_arrays(exercise)
+    weights = ahp_group_weights(arrays)
+    if weights is None:
         return None
-    combined = analysis.aggregate_pairwise(np.array(matrices))
-    weights = analysis.ahp_priorities(combined).weights
-    return [(c, float(w)) for c, w in zip(criteria, weights, strict=True)]
+    by_pk = {c.pk: float(w) for c, w in zip(arrays.criteria, weights, strict=True)}
+    return [(c, by_pk[c.pk]) for c in criteria if c.pk in by_pk]
 
 
 @dataclass(frozen=True)
@@ -368,13 +379,16 @@ def decision_trail(exercise: Exercise, *, limit: int = 500) -> list[TrailEntry]:
     )
     last: dict[tuple[object, ...], float] = {}
     for h in weights[:limit]:
-        key = ("w", h.participant_id, h.criterion_id, h.round)
+        key = ("w", h.participant_id, h.criterion_id, h.scenario_id, h.round)
+        cell = criteria.get(h.criterion_id, "?")
+        if h.scenario_id:
+            cell += f" · {scenarios.get(h.scenario_id, '?')}"
         entries.append(
             TrailEntry(
                 h.history_date,
                 names.get(h.participant_id, "?"),
                 _("weight"),
-                criteria.get(h.criterion_id, "?"),
+                cell,
                 h.round,
                 h.value,
                 last.get(key),
