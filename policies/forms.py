@@ -134,6 +134,11 @@ SCALES: dict[str, tuple[Any, tuple[float, float] | None]] = {
 }
 
 
+WEIGHTS_BY_SCENARIO_LABEL = _(
+    "Weights differ by scenario (participants weigh the criteria again for each scenario in play)"
+)
+
+
 class ExerciseSetupForm(forms.Form):
     """A new exercise on a case: its title, what is in play and the ranking method."""
 
@@ -167,6 +172,13 @@ class ExerciseSetupForm(forms.Form):
         label=_("Weighting method"),
         choices=WeightingMethod.choices,
         initial=WeightingMethod.DIRECT,
+        required=False,
+    )
+    weights_by_scenario = forms.BooleanField(
+        label=WEIGHTS_BY_SCENARIO_LABEL,
+        help_text=_(
+            "Only with scenarios in play: the results then score each scenario with its own weights."
+        ),
         required=False,
     )
     scale = forms.ChoiceField(
@@ -226,6 +238,10 @@ class ExerciseSetupForm(forms.Form):
         for name, default in defaults.items():
             if data.get(name) in (None, ""):
                 data[name] = default
+        if data.get("weights_by_scenario") and not data.get("scenarios"):
+            self.add_error(
+                "weights_by_scenario", _("Weights can differ by scenario only when scenarios are in play.")
+            )
         return data
 
 
@@ -237,6 +253,7 @@ class WorkshopSettingsForm(forms.Form):
         label=_("Blind scoring (nobody sees the others' judgments before the reveal)"), required=False
     )
     weighting_method = forms.ChoiceField(label=_("Weighting method"), choices=WeightingMethod.choices)
+    weights_by_scenario = forms.BooleanField(label=WEIGHTS_BY_SCENARIO_LABEL, required=False)
     anonymity = forms.ChoiceField(label=_("Anonymity"), choices=Anonymity.choices)
     max_rounds = forms.IntegerField(label=_("Number of rounds"), min_value=1, max_value=10)
     consensus_threshold = forms.FloatField(

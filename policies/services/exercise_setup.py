@@ -29,11 +29,15 @@ def create_exercise(
     max_rounds: int = 3,
     consensus_threshold: float = 1.0,
     phase_minutes: int | None = None,
+    weights_by_scenario: bool = False,
 ) -> Exercise:
     """An exercise; mode "workshop" makes it facilitated and blind, starting at the briefing with a join code."""
     if case.team_id is None:
         raise ValueError("Exercises run on a team's case, not on a shared template; copy it first.")
     facilitated = mode == "workshop"
+    scenarios = list(scenarios)
+    if weights_by_scenario and not scenarios:
+        raise ValueError("Weights can differ by scenario only when scenarios are in play.")
     exercise = Exercise.objects.create(
         team_id=case.team_id,
         case=case,
@@ -52,6 +56,7 @@ def create_exercise(
         max_rounds=max_rounds,
         consensus_threshold=consensus_threshold,
         phase_minutes=phase_minutes,
+        weights_by_scenario=weights_by_scenario,
     )
     exercise.options.set(options)
     exercise.criteria.set(criteria)

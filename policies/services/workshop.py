@@ -20,6 +20,7 @@ from policies.models import (
     Option,
     PairwiseJudgment,
     Participant,
+    Scenario,
     WeightJudgment,
 )
 from policies.models.exercises import Anonymity, Phase
@@ -140,6 +141,7 @@ def next_round(*, exercise: Exercise, expected_version: int) -> Exercise:
 SETTING_FIELDS = (
     "blind",
     "weighting_method",
+    "weights_by_scenario",
     "anonymity",
     "max_rounds",
     "consensus_threshold",
@@ -159,6 +161,10 @@ def update_settings(*, exercise: Exercise, expected_version: int, settings: Mapp
         raise ValidationError(
             _("An anonymous exercise stays anonymous: its participants were promised it."), code="anonymity"
         )
+    if settings.get("weights_by_scenario") and not exercise.scenarios.exists():
+        raise ValidationError(
+            _("Weights can differ by scenario only when scenarios are in play."), code="no_scenarios"
+        )
     with transaction.atomic():
         exercise = _versioned_update(exercise, expected_version, **settings)
         if exercise.anonymity == Anonymity.ANONYMOUS:
@@ -174,17 +180,28 @@ def anonymise_participants(exercise: Exercise) -> None:
             Participant.objects.filter(pk=participant.pk).update(alias=pseudonym, pseudonym=pseudonym)
 
 
-def _check_weighing(participant: Participant) -> tuple[Exercise, list[Criterion]]:
+def _check_weighing(
+    participant: Participant, scenario: Scenario | None = None
+) -> tuple[Exercise, list[Criterion]]:
+    """The exercise and its criteria, refusing weights it is not collecting now (phase, or a scenario's)."""
     exercise = participant.exercise
     check_phase(exercise, WEIGHING_PHASES)
+    if scenario is not None and (
+        not exercise.weights_by_scenario or not exercise.scenarios.filter(pk=scenario.pk).exists()
+    ):
+        raise ValidationError(_("This exercise does not take weights for this scenario."), code="invalid")
     return exercise, list(exercise.criteria.order_by("position", "pk"))
 
 
-def _write_points(participant: Participant, points: Mapping[int, float], round: int) -> None:
+def _write_points(
+    participant: Participant, points: Mapping[int, float], round: int, scenario: Scenario | None
+) -> None:
     for criterion_id, value in points.items():
+        # scenario=None matches only the baseline row (IS NULL), never a scenario's.
         WeightJudgment.objects.update_or_create(
             participant=participant,
             criterion_id=criterion_id,
+            scenario=scenario,
             round=round,
             defaults={"value": round_points(value)},
         )
@@ -195,9 +212,16 @@ def round_points(value: float) -> float:
 
 
 @transaction.atomic
-def save_points(*, participant: Participant, raw: Mapping[int, str | None], must_sum_to_100: bool) -> None:
-    """Direct points (must add up to 100) or swing ratings (the best swing is 100), all criteria at once."""
-    exercise, criteria = _check_weighing(participant)
+def save_points(
+    *,
+    participant: Participant,
+    raw: Mapping[int, str | None],
+    must_sum_to_100: bool,
+    scenario: Scenario | None = None,
+) -> None:
+    """Direct points (must add up to 100) or swing ratings (the best swing is 100), all criteria at once;
+    for the baseline, or for one scenario in play when the exercise lets weights differ by scenario."""
+    exercise, criteria = _check_weighing(participant, scenario)
     values: dict[int, float] = {}
     for criterion in criteria:
         value = parse_number(raw.get(criterion.pk))
@@ -214,13 +238,15 @@ def save_points(*, participant: Participant, raw: Mapping[int, str | None], must
         raise ValidationError(
             _("Rate the swing you value most 100 and the others relative to it."), code="top"
         )
-    _write_points(participant, values, exercise.current_round)
+    _write_points(participant, values, exercise.current_round, scenario)
 
 
 @transaction.atomic
-def save_ranking(*, participant: Participant, raw: Mapping[int, str | None]) -> list[float]:
+def save_ranking(
+    *, participant: Participant, raw: Mapping[int, str | None], scenario: Scenario | None = None
+) -> list[float]:
     """Ranks 1..n (1 = most important, each once) turned into rank-order-centroid weights, stored as points."""
-    exercise, criteria = _check_weighing(participant)
+    exercise, criteria = _check_weighing(participant, scenario)
     ranks: dict[int, int] = {}
     for criterion in criteria:
         text = (raw.get(criterion.pk) or "").strip()
@@ -231,7 +257,7 @@ def save_ranking(*, participant: Participant, raw: Mapping[int, str | None]) -> 
         raise ValidationError(_("Use each rank once: two criteria cannot share a place."), code="duplicate")
     roc = analysis.roc_weights(len(criteria))
     points = {pk: float(roc[rank - 1] * 100) for pk, rank in ranks.items()}
-    _write_points(participant, points, exercise.current_round)
+    _write_points(participant, points, exercise.current_round, scenario)
     return [points[c.pk] for c in criteria]
 
 
@@ -247,9 +273,17 @@ def parse_ratio(raw: str | None) -> float:
 
 
 @transaction.atomic
-def save_pairwise(*, participant: Participant, raw: Mapping[tuple[int, int], str | None]) -> None:
-    """Save the given pairwise comparisons; once the matrix is complete its AHP priorities become the weights."""
-    exercise, criteria = _check_weighing(participant)
+def save_pairwise(
+    *,
+    participant: Participant,
+    raw: Mapping[tuple[int, int], str | None],
+    scenario: Scenario | None = None,
+) -> None:
+    """Save the given pairwise comparisons; once the matrix is complete its AHP priorities become the weights.
+
+    For a scenario, the participant's baseline comparisons complete the matrix where they gave none for it.
+    """
+    exercise, criteria = _check_weighing(participant, scenario)
     ids = {c.pk for c in criteria}
     for (a, b), text in raw.items():
         if not text:
@@ -263,16 +297,18 @@ def save_pairwise(*, participant: Participant, raw: Mapping[tuple[int, int], str
             participant=participant,
             criterion_a_id=a,
             criterion_b_id=b,
+            scenario=scenario,
             round=exercise.current_round,
             defaults={"value": value},
         )
-    matrix = pairwise_matrix(participant, criteria, round=exercise.current_round)
+    matrix = pairwise_matrix(participant, criteria, round=exercise.current_round, scenario=scenario)
     if len(criteria) >= 2 and not np.isnan(matrix).any():
         weights = analysis.ahp_priorities(matrix).weights
         _write_points(
             participant,
             {c.pk: float(w * 100) for c, w in zip(criteria, weights, strict=True)},
             exercise.current_round,
+            scenario,
         )
 
 
