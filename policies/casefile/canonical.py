@@ -1,7 +1,7 @@
 """The canonical form of a case file: one JSON text per case, whatever order it was written in.
 
 Reference lists are ordered like the lists they point into and judgments by participant, scenario, option and
-criterion, and default values are left out. Exports are canonical, and the shipped seeds are kept canonical,
+criterion (weights by participant, scenario and criterion), and default values are left out. Exports are canonical, and the shipped seeds are kept canonical,
 so `export(import(x)) == x` holds to the byte for them.
 """
 
@@ -50,6 +50,7 @@ def canonical(case_file: CaseFile) -> dict[str, Any]:
             exercise["weights"].sort(
                 key=lambda w: (
                     people.get(w["participant"], 0),
+                    -1 if w.get("scenario") is None else scenario_at.get(w["scenario"], 0),
                     at["criteria"].get(w["criterion"], 0),
                     w.get("round", 1),
                 )

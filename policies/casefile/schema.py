@@ -134,6 +134,7 @@ class ParticipantItem(Strict):
 class WeightItem(Strict):
     participant: Key
     criterion: Key
+    scenario: Key | None = None  # None: the baseline weight; else the weight for that scenario
     value: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
     round: Annotated[int, Field(ge=1)] = 1
     rationale: LocalizedText = {}
@@ -157,6 +158,7 @@ class ExerciseItem(Strict):
     options: list[Key]
     criteria: list[Key]
     scenarios: list[Key] = []
+    weights_by_scenario: bool = False
     participants: list[ParticipantItem] = []
     weights: list[WeightItem] = []
     scores: list[ScoreItem] = []

@@ -187,21 +187,27 @@ def _check_exercise(exercise, path, options, leaves, scenarios, criteria):
     participants = {p.id for p in exercise.participants}
     yield from _duplicates(exercise.participants, f"{path}.participants")
     in_play = (set(exercise.options), set(exercise.criteria), set(exercise.scenarios))
-    weight_cells: set[tuple[str, str, int]] = set()
+    weight_cells: set[tuple[str, str, str | None, int]] = set()
     for j, weight in enumerate(exercise.weights):
         where = f"{path}.weights[{j}]"
         if weight.participant not in participants:
             yield CaseFileProblem(
                 f"{where}.participant", _("Unknown participant %(id)r.") % {"id": weight.participant}
             )
+        if weight.scenario is not None and weight.scenario not in in_play[2]:
+            yield CaseFileProblem(
+                f"{where}.scenario", _("Scenario %(id)r is not in this exercise.") % {"id": weight.scenario}
+            )
         if weight.criterion not in in_play[1]:
             yield CaseFileProblem(
                 f"{where}.criterion",
                 _("Criterion %(id)r is not in this exercise.") % {"id": weight.criterion},
             )
-        cell = (weight.participant, weight.criterion, weight.round)
+        cell = (weight.participant, weight.criterion, weight.scenario, weight.round)
         if cell in weight_cells:
-            yield CaseFileProblem(where, _("A second weight for the same participant, criterion and round."))
+            yield CaseFileProblem(
+                where, _("A second weight for the same participant, criterion, scenario and round.")
+            )
         weight_cells.add(cell)
     score_cells: set[tuple[str, str, str, str | None, int]] = set()
     for j, score in enumerate(exercise.scores):

@@ -31,11 +31,13 @@ def _exercise(exercise: Exercise) -> dict[str, Any]:
         "options": _keys(exercise.options.all()),
         "criteria": _keys(exercise.criteria.all()),
         "scenarios": _keys(exercise.scenarios.all()),
+        "weights_by_scenario": exercise.weights_by_scenario,
         "participants": [{"id": p.key, "alias": p.alias, "profile": p.profile} for p in participants],
         "weights": [
             {
                 "participant": w.participant.key,
                 "criterion": w.criterion.key,
+                "scenario": w.scenario.key if w.scenario_id else None,
                 "value": w.value,
                 "round": w.round,
                 "rationale": w.rationale,
@@ -62,7 +64,7 @@ def exercise_weights(exercise: Exercise) -> Any:
     from policies.models import WeightJudgment
 
     return WeightJudgment.objects.filter(participant__exercise=exercise).select_related(
-        "participant", "criterion"
+        "participant", "criterion", "scenario"
     )
 
 

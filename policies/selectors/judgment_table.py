@@ -36,15 +36,15 @@ def judgment_rows(exercise: Exercise) -> list[JudgmentRow]:
             "weight",
             "",
             localize(w.criterion.name),
-            "",
+            localize(w.scenario.name) if w.scenario_id else "",
             w.value,
             None,
             localize(w.rationale),
             w.updated,
         )
         for w in WeightJudgment.objects.filter(participant__exercise=exercise)
-        .select_related("criterion")
-        .order_by("participant_id", "round", "criterion__position", "criterion_id")
+        .select_related("criterion", "scenario")
+        .order_by("participant_id", "round", "scenario__position", "criterion__position", "criterion_id")
     ]
     rows += [
         JudgmentRow(

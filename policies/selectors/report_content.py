@@ -267,7 +267,9 @@ def _participants(
     p_index = {p.pk: k for k, p in enumerate(arrays.participants)}
     rationale: dict[tuple[int, int], str] = {}
     for p_id, c_id, text in (
-        WeightJudgment.objects.filter(participant__exercise=exercise, round__lte=arrays.round)
+        WeightJudgment.objects.filter(
+            participant__exercise=exercise, scenario__isnull=True, round__lte=arrays.round
+        )
         .order_by("round")
         .values_list("participant_id", "criterion_id", "rationale")
     ):

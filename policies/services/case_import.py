@@ -180,7 +180,14 @@ def _import_exercise(
     scenarios: dict[str, Scenario],
 ) -> Exercise:
     exercise, _ = Exercise.objects.update_or_create(
-        team=team, case=case, key=item.id, defaults={"title": item.title, "description": item.description}
+        team=team,
+        case=case,
+        key=item.id,
+        defaults={
+            "title": item.title,
+            "description": item.description,
+            "weights_by_scenario": item.weights_by_scenario,
+        },
     )
     exercise.options.set([options[key] for key in item.options])
     exercise.criteria.set([criteria[key] for key in item.criteria])
@@ -199,6 +206,7 @@ def _import_exercise(
             WeightJudgment(
                 participant=participants[w.participant],
                 criterion=criteria[w.criterion],
+                scenario=scenarios[w.scenario] if w.scenario else None,
                 round=w.round,
                 value=w.value,
                 rationale=w.rationale,
