@@ -101,8 +101,13 @@ def save_weight(
     defaults: dict[str, object] = {"value": value}
     if raw_rationale is not None:
         defaults["rationale"] = {(get_language() or "en")[:2]: parse_rationale(raw_rationale)}
+    # The baseline weight: scenario=None matches only the row without a scenario.
     judgment, _created = WeightJudgment.objects.update_or_create(
-        participant=participant, criterion=criterion, round=exercise.current_round, defaults=defaults
+        participant=participant,
+        criterion=criterion,
+        scenario=None,
+        round=exercise.current_round,
+        defaults=defaults,
     )
     return judgment
 

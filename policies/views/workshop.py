@@ -165,10 +165,39 @@ def _own_index(arrays: Any, participant: Participant | None) -> int | None:
 def _weighting_context(
     exercise: Exercise, participant: Participant | None, arrays: Any, me: int | None
 ) -> dict:
+    """The baseline weighting form and, when weights differ by scenario, one form per scenario in play.
+
+    A scenario's form starts from the participant's baseline weights (their own scenario weights where they gave
+    some) and marks the criteria and comparisons they changed.
+    """
+    sets = [_weight_set(exercise, participant, arrays, me, None)]
+    if arrays.weights_by_scenario:
+        sets += [_weight_set(exercise, participant, arrays, me, s) for s in range(len(arrays.scenarios))]
+    context: dict[str, Any] = {"weight_rows": sets[0]["rows"], "weight_sets": sets}
+    if exercise.weighting_method == WeightingMethod.RANK:
+        context["rank_choices"] = list(range(1, len(arrays.criteria) + 1))
+    elif exercise.weighting_method == WeightingMethod.AHP and participant is not None:
+        context.update(pairs=sets[0]["pairs"], ahp=sets[0]["ahp"], ratio_choices=RATIO_CHOICES)
+    return context
+
+
+def _weight_set(
+    exercise: Exercise, participant: Participant | None, arrays: Any, me: int | None, s_index: int | None
+) -> dict[str, Any]:
+    """One weighting form's rows (and AHP pairs): the baseline (`s_index` None) or scenario `s_index`."""
     criteria = arrays.criteria
-    values = [np.nan] * len(criteria) if me is None else list(arrays.weights[me])
-    rows = [{"criterion": c, "value": _fmt(v)} for c, v in zip(criteria, values, strict=True)]
-    context: dict[str, Any] = {"weight_rows": rows}
+    scenario = None if s_index is None else arrays.scenarios[s_index]
+    base = [np.nan] * len(criteria) if me is None else list(arrays.weights[me])
+    values = base if s_index is None or me is None else list(arrays.scenario_weights[s_index, me])
+    rows = [
+        {
+            "criterion": c,
+            "value": _fmt(v),
+            "changed": scenario is not None and not math.isnan(v) and (math.isnan(b) or abs(v - b) > 1e-6),
+        }
+        for c, v, b in zip(criteria, values, base, strict=True)
+    ]
+    result: dict[str, Any] = {"scenario": scenario, "rows": rows, "pairs": [], "ahp": None}
     method = exercise.weighting_method
     if method == WeightingMethod.DIRECT:
         given = [v for v in values if not math.isnan(v)]
@@ -188,10 +217,13 @@ def _weighting_context(
         ranks = {i: len(order) - k for k, (_v, i) in enumerate(order)} if len(order) == len(criteria) else {}
         for i, row in enumerate(rows):
             row["rank"] = ranks.get(i)
-        context["rank_choices"] = list(range(1, len(criteria) + 1))
     elif method == WeightingMethod.AHP and participant is not None:
-        matrix = pairwise_matrix(participant, criteria, round=exercise.current_round)
-        pairs = []
+        baseline = pairwise_matrix(participant, criteria, round=exercise.current_round)
+        matrix = (
+            baseline
+            if scenario is None
+            else pairwise_matrix(participant, criteria, round=exercise.current_round, scenario=scenario)
+        )
         for i in range(len(criteria)):
             for j in range(i + 1, len(criteria)):
                 a, b = (
@@ -201,11 +233,16 @@ def _weighting_context(
                 )
                 ia, ib = (i, j) if a is criteria[i] else (j, i)
                 value = matrix[ia, ib]
-                pairs.append({"a": a, "b": b, "value": _ratio_label(value)})
-        context["pairs"] = pairs
-        context["ratio_choices"] = RATIO_CHOICES
-        context["ahp"] = ahp_status(participant, criteria, round=exercise.current_round)
-    return context
+                changed = not math.isnan(value) and (
+                    math.isnan(baseline[ia, ib]) or abs(value - baseline[ia, ib]) > 1e-9
+                )
+                label = _ratio_label(value)
+                result["pairs"].append(
+                    {"a": a, "b": b, "value": label, "changed": bool(scenario and changed)}
+                )
+        result["ahp"] = ahp_status(participant, criteria, round=exercise.current_round, scenario=scenario)
+    result["changed"] = any(row["changed"] for row in rows) or any(p["changed"] for p in result["pairs"])
+    return result
 
 
 def _ratio_label(value: float) -> str:
@@ -361,11 +398,17 @@ def weights_save(request: HttpRequest, exercise_id: int) -> HttpResponse:
         raise PermissionDenied(_("Your role in this team does not allow this."))
     criteria = list(exercise.criteria.order_by("position", "pk"))
     method = exercise.weighting_method
+    scenario_id = (request.POST.get("scenario") or "").strip()
+    scenario = exercise.scenarios.filter(pk=int(scenario_id)).first() if scenario_id.isdigit() else None
+    if scenario_id and scenario is None:
+        return _judgment_status(request, error=_("This exercise does not take weights for this scenario."))
     extra: dict[str, Any] = {}
     try:
         if method == WeightingMethod.RANK:
             services.save_ranking(
-                participant=participant, raw={c.pk: request.POST.get(f"w-{c.pk}") for c in criteria}
+                participant=participant,
+                raw={c.pk: request.POST.get(f"w-{c.pk}") for c in criteria},
+                scenario=scenario,
             )
         elif method == WeightingMethod.AHP:
             raw = {}
@@ -374,13 +417,14 @@ def weights_save(request: HttpRequest, exercise_id: int) -> HttpResponse:
                     a, b = key[2:].split("-")
                     if a.isdigit() and b.isdigit():
                         raw[(int(a), int(b))] = value
-            services.save_pairwise(participant=participant, raw=raw)
-            extra["ahp"] = ahp_status(participant, criteria, round=exercise.current_round)
+            services.save_pairwise(participant=participant, raw=raw, scenario=scenario)
+            extra["ahp"] = ahp_status(participant, criteria, round=exercise.current_round, scenario=scenario)
         else:
             services.save_points(
                 participant=participant,
                 raw={c.pk: request.POST.get(f"w-{c.pk}") for c in criteria},
                 must_sum_to_100=method == WeightingMethod.DIRECT,
+                scenario=scenario,
             )
     except ValidationError as exc:
         return _judgment_status(request, error=exc.messages[0])
