@@ -1,0 +1,254 @@
+"""Weights that differ by scenario: saving them, refusing what the exercise does not collect, and the results
+they feed (the scenario robustness rules), plus AHP group weights from the pairwise matrices."""
+
+import numpy as np
+import pytest
+from django.core.exceptions import ValidationError
+
+from policies import analysis
+from policies.models import Exercise, PairwiseJudgment, ScoreJudgment, WeightJudgment
+from policies.models.exercises import Phase
+from policies.selectors.analysis_results import AnalysisRequest, analysis_results
+from policies.selectors.exercise_arrays import exercise_arrays
+from policies.selectors.workshop import group_ahp_weights
+from policies.services import workshop as services
+from policies.services.exercise_setup import create_exercise
+from policies.services.judgments import save_weight
+from tests.factories import ParticipantFactory, ScenarioFactory, make_exercise
+
+pytestmark = pytest.mark.django_db
+
+
+def by_scenario(*, scenarios: int = 2, criteria: int = 2, **fields) -> Exercise:
+    """A facilitated exercise in the weighting phase with `scenarios` scenarios in play."""
+    exercise = make_exercise(options=2, criteria=criteria)
+    exercise.scenarios.set(ScenarioFactory.create_batch(scenarios, case=exercise.case))
+    fields = {"weights_by_scenario": True, **fields}
+    Exercise.objects.filter(pk=exercise.pk).update(facilitated=True, phase=Phase.WEIGHTING, **fields)
+    exercise.refresh_from_db()
+    return exercise
+
+
+def in_order(queryset) -> list:
+    return list(queryset.order_by("position", "pk"))
+
+
+def points(participant, *, scenario=None) -> dict[int, float]:
+    return dict(
+        WeightJudgment.objects.filter(participant=participant, scenario=scenario).values_list(
+            "criterion_id", "value"
+        )
+    )
+
+
+def test_points_are_saved_per_scenario_beside_the_baseline() -> None:
+    exercise = by_scenario()
+    a, b = in_order(exercise.criteria)
+    first, second = in_order(exercise.scenarios)
+    person = ParticipantFactory(exercise=exercise)
+    services.save_points(participant=person, raw={a.pk: "60", b.pk: "40"}, must_sum_to_100=True)
+    services.save_points(
+        participant=person, raw={a.pk: "10", b.pk: "90"}, must_sum_to_100=True, scenario=second
+    )
+    # Saving the scenario again updates its rows; the baseline update still finds exactly one row.
+    services.save_points(
+        participant=person, raw={a.pk: "20", b.pk: "80"}, must_sum_to_100=True, scenario=second
+    )
+    services.save_points(participant=person, raw={a.pk: "70", b.pk: "30"}, must_sum_to_100=True)
+    save_weight(participant=person, criterion=a, raw_value="75")
+    assert points(person) == {a.pk: 75, b.pk: 30}
+    assert points(person, scenario=second) == {a.pk: 20, b.pk: 80}
+    assert points(person, scenario=first) == {}
+    assert WeightJudgment.objects.filter(participant=person).count() == 4
+
+    arrays = exercise_arrays(exercise)
+    np.testing.assert_allclose(arrays.weights[0], [75, 30])
+    # No weights for the first scenario: the baseline stands in.
+    np.testing.assert_allclose(arrays.scenario_weights[:, 0], [[75, 30], [20, 80]])
+
+
+def test_scenario_weights_follow_the_same_rules_as_the_baseline() -> None:
+    exercise = by_scenario(weighting_method="swing")
+    a, b = in_order(exercise.criteria)
+    scenario = in_order(exercise.scenarios)[0]
+    person = ParticipantFactory(exercise=exercise)
+    with pytest.raises(ValidationError, match="add up to 90"):
+        services.save_points(
+            participant=person, raw={a.pk: "50", b.pk: "40"}, must_sum_to_100=True, scenario=scenario
+        )
+    with pytest.raises(ValidationError, match="most 100"):
+        services.save_points(
+            participant=person, raw={a.pk: "50", b.pk: "40"}, must_sum_to_100=False, scenario=scenario
+        )
+    with pytest.raises(ValidationError, match="each rank once"):
+        services.save_ranking(participant=person, raw={a.pk: "1", b.pk: "1"}, scenario=scenario)
+    assert not WeightJudgment.objects.exists()
+    roc = services.save_ranking(participant=person, raw={a.pk: "2", b.pk: "1"}, scenario=scenario)
+    assert roc == pytest.approx([25.0, 75.0])
+    assert points(person, scenario=scenario) == pytest.approx({a.pk: 25.0, b.pk: 75.0})
+    assert points(person) == {}
+
+
+def test_scenario_weights_are_refused_when_the_exercise_does_not_collect_them() -> None:
+    exercise = by_scenario(weights_by_scenario=False)
+    a, b = in_order(exercise.criteria)
+    in_play = in_order(exercise.scenarios)[0]
+    person = ParticipantFactory(exercise=exercise)
+    raw = {a.pk: "50", b.pk: "50"}
+    with pytest.raises(ValidationError, match="does not take weights for this scenario"):
+        services.save_points(participant=person, raw=raw, must_sum_to_100=True, scenario=in_play)
+
+    Exercise.objects.filter(pk=exercise.pk).update(weights_by_scenario=True)
+    exercise.refresh_from_db()
+    person.exercise = exercise
+    not_in_play = ScenarioFactory(case=exercise.case)
+    other_case = ScenarioFactory()
+    for scenario in (not_in_play, other_case):
+        with pytest.raises(ValidationError, match="does not take weights for this scenario"):
+            services.save_points(participant=person, raw=raw, must_sum_to_100=True, scenario=scenario)
+        with pytest.raises(ValidationError, match="does not take weights for this scenario"):
+            services.save_pairwise(participant=person, raw={(a.pk, b.pk): "3"}, scenario=scenario)
+    assert not WeightJudgment.objects.exists() and not PairwiseJudgment.objects.exists()
+
+    Exercise.objects.filter(pk=exercise.pk).update(phase=Phase.REVEAL)
+    exercise.refresh_from_db()
+    person.exercise = exercise
+    with pytest.raises(ValidationError, match="Reveal"):
+        services.save_points(participant=person, raw=raw, must_sum_to_100=True, scenario=in_play)
+
+
+def test_scenario_comparisons_start_from_the_baseline_ones() -> None:
+    exercise = by_scenario(weighting_method="ahp", criteria=3)
+    a, b, c = in_order(exercise.criteria)
+    scenario = in_order(exercise.scenarios)[1]
+    person = ParticipantFactory(exercise=exercise)
+    services.save_pairwise(participant=person, raw={(a.pk, b.pk): "3", (a.pk, c.pk): "3", (b.pk, c.pk): "1"})
+    # One changed comparison completes the scenario's matrix with the two baseline ones.
+    services.save_pairwise(participant=person, raw={(a.pk, b.pk): "1/3"}, scenario=scenario)
+    assert PairwiseJudgment.objects.filter(participant=person, scenario=scenario).count() == 1
+    assert (
+        PairwiseJudgment.objects.get(participant=person, criterion_a=a, criterion_b=b, scenario=None).value
+        == 3
+    )
+    matrix = np.array([[1, 1 / 3, 3], [3, 1, 1], [1 / 3, 1, 1]])
+    expected = analysis.ahp_priorities(matrix).weights * 100
+    stored = points(person, scenario=scenario)
+    assert [stored[x.pk] for x in (a, b, c)] == pytest.approx(expected, abs=1e-3)
+    arrays = exercise_arrays(exercise)
+    np.testing.assert_allclose(arrays.scenario_pairwise[1, 0], matrix)
+    np.testing.assert_allclose(arrays.scenario_pairwise[0, 0], arrays.pairwise[0])
+
+
+def test_the_toggle_needs_scenarios_in_play() -> None:
+    exercise = by_scenario(scenarios=0, weights_by_scenario=False)
+    with pytest.raises(ValidationError, match="only when scenarios are in play"):
+        services.update_settings(
+            exercise=exercise, expected_version=exercise.version, settings={"weights_by_scenario": True}
+        )
+    exercise.refresh_from_db()
+    assert not exercise.weights_by_scenario
+    exercise.scenarios.set([ScenarioFactory(case=exercise.case)])
+    services.update_settings(
+        exercise=exercise, expected_version=exercise.version, settings={"weights_by_scenario": True}
+    )
+    exercise.refresh_from_db()
+    assert exercise.weights_by_scenario
+    common = {
+        "case": exercise.case,
+        "title": "Again",
+        "options": exercise.options.all(),
+        "criteria": exercise.criteria.all(),
+        "method": "weighted_sum",
+        "created_by_id": None,
+        "weights_by_scenario": True,
+    }
+    with pytest.raises(ValueError, match="only when scenarios are in play"):
+        create_exercise(scenarios=[], **common)
+    assert create_exercise(scenarios=exercise.scenarios.all(), **common).weights_by_scenario
+
+
+def robust_exercise(*, weights_by_scenario: bool) -> tuple[Exercise, list]:
+    """Two options that trade off two criteria; the scenarios change only what the criteria are worth.
+
+    Scores (0-10, both benefits): A = (10, 0), B = (0, 10), so the weighted sum gives A the weight of the first
+    criterion and B that of the second. Baseline weights 60/40 for both participants make A best everywhere;
+    the first participant weighs the second scenario 10/90, the second gave no scenario weights (baseline).
+    Second scenario's group weights: mean of (0.1, 0.9) and (0.6, 0.4) = (0.35, 0.65).
+    Utilities, scenario 1 / 2: A 0.6 / 0.35, B 0.4 / 0.65. Expected value (equal plausibility): A 0.475,
+    B 0.525; maximin: A 0.35, B 0.4; max regret: A 0.3, B 0.2; Hurwicz 0.5: A 0.475, B 0.525. So B is the
+    robust choice under every rule; with one set of weights for all scenarios, A is.
+    """
+    exercise = by_scenario(weights_by_scenario=weights_by_scenario)
+    option_a, option_b = in_order(exercise.options)
+    c1, c2 = in_order(exercise.criteria)
+    _first, second = in_order(exercise.scenarios)
+    people = ParticipantFactory.create_batch(2, exercise=exercise)
+    for person in people:
+        for option, values in ((option_a, (10, 0)), (option_b, (0, 10))):
+            for criterion, value in zip((c1, c2), values, strict=True):
+                ScoreJudgment.objects.create(
+                    participant=person, option=option, criterion=criterion, value=value
+                )
+        WeightJudgment.objects.create(participant=person, criterion=c1, value=60)
+        WeightJudgment.objects.create(participant=person, criterion=c2, value=40)
+    WeightJudgment.objects.create(participant=people[0], criterion=c1, scenario=second, value=10)
+    WeightJudgment.objects.create(participant=people[0], criterion=c2, scenario=second, value=90)
+    return exercise, [option_a, option_b]
+
+
+def test_per_scenario_weights_change_the_robust_option() -> None:
+    exercise, (option_a, option_b) = robust_exercise(weights_by_scenario=True)
+    bundle = analysis_results(exercise)
+    table = bundle.scenarios
+    assert table is not None
+    np.testing.assert_allclose(table.weights, [[0.6, 0.4], [0.35, 0.65]])
+    np.testing.assert_allclose(table.utilities, [[0.6, 0.35], [0.4, 0.65]])
+    assert table.choices == {rule: (1,) for rule in table.choices}
+    assert table.robustness.maximin == pytest.approx([0.35, 0.4])
+    # The baseline ranking keeps the baseline weights.
+    np.testing.assert_allclose(bundle.weights.group, [0.6, 0.4])
+    assert bundle.options[int(bundle.order[0])] == option_a
+    # Looking at the second scenario ranks with its own weights.
+    second = exercise.scenarios.order_by("position", "pk")[1]
+    in_second = analysis_results(exercise, AnalysisRequest(scenario=second.key))
+    np.testing.assert_allclose(in_second.weights.group, [0.35, 0.65])
+    assert in_second.options[int(in_second.order[0])] == option_b
+
+
+def test_without_the_toggle_scenario_weights_are_ignored() -> None:
+    exercise, _options = robust_exercise(weights_by_scenario=False)
+    table = analysis_results(exercise).scenarios
+    assert table is not None
+    np.testing.assert_allclose(table.weights, [[0.6, 0.4], [0.6, 0.4]])
+    assert table.choices == {rule: (0,) for rule in table.choices}
+
+
+def test_ahp_group_weights_are_the_geometric_mean_of_the_matrices_not_the_mean_of_weights() -> None:
+    """Two participants, three criteria. The group matrix (AIJ) is the element-wise geometric mean of both
+    matrices; its priorities differ from the arithmetic mean of the two priority vectors."""
+    exercise = by_scenario(scenarios=0, weights_by_scenario=False, weighting_method="ahp", criteria=3)
+    a, b, c = in_order(exercise.criteria)
+    first, second = ParticipantFactory.create_batch(2, exercise=exercise)
+    services.save_pairwise(participant=first, raw={(a.pk, b.pk): "9", (a.pk, c.pk): "9", (b.pk, c.pk): "1"})
+    services.save_pairwise(
+        participant=second, raw={(a.pk, b.pk): "1/3", (a.pk, c.pk): "1", (b.pk, c.pk): "5"}
+    )
+    m1 = np.array([[1, 9, 9], [1 / 9, 1, 1], [1 / 9, 1, 1]])
+    m2 = np.array([[1, 1 / 3, 1], [3, 1, 5], [1, 1 / 5, 1]])
+    geometric = analysis.ahp_priorities(np.sqrt(m1 * m2)).weights
+    arithmetic = (analysis.ahp_priorities(m1).weights + analysis.ahp_priorities(m2).weights) / 2
+    assert np.abs(geometric - arithmetic).max() > 0.02, "the example must tell the two apart"
+
+    bundle = analysis_results(exercise)
+    np.testing.assert_allclose(bundle.weights.group, geometric, rtol=1e-9)
+    dashboard = group_ahp_weights(exercise, [c, b, a])
+    assert dashboard is not None
+    assert [criterion for criterion, _w in dashboard] == [c, b, a]
+    assert [w for _c, w in dashboard] == pytest.approx(geometric[::-1].tolist(), rel=1e-9)
+    # Each participant's own weights stay their own priorities.
+    np.testing.assert_allclose(bundle.weights.participants[0], analysis.ahp_priorities(m1).weights, atol=1e-5)
+
+    # A third participant who has not finished counts in neither.
+    late = ParticipantFactory(exercise=exercise)
+    services.save_pairwise(participant=late, raw={(a.pk, b.pk): "1/9"})
+    np.testing.assert_allclose(analysis_results(exercise).weights.group, geometric, rtol=1e-9)
