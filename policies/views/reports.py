@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseStopPolling
 
+from policies.models.exercises import Anonymity
 from policies.models.reports import ReportKind, ReportStatus
 from policies.selectors.access import (
+    FACILITATING_ROLES,
     REPORTING_ROLES,
     get_exercise_for_user,
     get_report_for_user,
@@ -45,6 +47,9 @@ def exercise_reports(request: HttpRequest, exercise_id: int) -> HttpResponse:
     context = {
         "exercise": exercise,
         "can_report": membership.role in REPORTING_ROLES,
+        # Who asked for a report tells who takes part: named as the exercise's anonymity lets this reader see.
+        "show_requesters": exercise.anonymity == Anonymity.NAMED
+        or (exercise.anonymity == Anonymity.PSEUDONYMOUS and membership.role in FACILITATING_ROLES),
         "kinds": ReportKind.choices,
         "reports": exercise.reports.select_related("requested_by")[:50],
     }
