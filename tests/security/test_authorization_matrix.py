@@ -1,0 +1,579 @@
+"""Who may do what, URL by URL: every pattern of the project, every role, own team's objects and another team's.
+
+The table EXPECTED holds, for each URL name and method, the status each role gets on its own team's objects.
+`test_every_url_pattern_is_in_the_table` walks the URL resolver (the API's ninja patterns included), so a new
+URL without a line in the table fails the suite: whoever adds a screen decides here who may use it.
+
+Roles, in the order of the table's columns:
+- anonymous: nobody logged in (web) or no token (API);
+- other_team: the owner of another team, on this team's objects;
+- observer, participant, analyst, facilitator, owner: members of the team with that role.
+
+Web requests log in with a session; API requests send a bearer token holding every scope (scopes are checked on
+their own below). Every request uses a fresh client, so a workshop joined by code in one request does not open
+the next. The anonymity sweep extends tests/web/test_workshop_anonymity.py (workshop screens) to every page of
+the exercise, the API and the report files.
+"""
+
+import dataclasses
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser as User
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from policies.api import api
+from policies.casefile.validation import parse_case_file
+from policies.models import (
+    ApiToken,
+    Case,
+    DriverState,
+    Exercise,
+    Report,
+    Role,
+    TokenScope,
+)
+from policies.models.exercises import Anonymity, Phase, WeightingMethod
+from policies.models.reports import ReportKind, ReportStatus
+from policies.services.api_tokens import create_token
+from policies.services.case_import import import_case
+from policies.services.report_files import build_file
+from policies.services.workshop import issue_join_code, update_settings
+from tests.factories import MembershipFactory, TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "small_case.json"
+ROLES = ("anonymous", "other_team", "observer", "participant", "analyst", "facilitator", "owner")
+MEMBER_ROLES = ROLES[2:]
+LOGIN = "login"  # a 302 to the login page
+
+# Patterns left out of the table, with why: by the start of their route, or by their name.
+SKIPPED_ROUTES = {
+    "admin/": "Django's admin: staff only, guarded by Django itself",
+    "i18n/": "Django's set_language view: sets a cookie, no object, no permission",
+}
+SKIPPED = {
+    "login": "Django's auth view, tested with its throttling in test_login_throttling.py",
+    "logout": "Django's auth view: ends one's own session",
+}
+
+# Status by role, in the order of ROLES:
+#           anonymous, other_team, observer, participant, analyst, facilitator, owner
+ANYONE_200 = (200, 200, 200, 200, 200, 200, 200)
+USER_200 = (LOGIN, 200, 200, 200, 200, 200, 200)
+MEMBER_200 = (LOGIN, 404, 200, 200, 200, 200, 200)
+EDITOR_200 = (LOGIN, 404, 403, 403, 200, 200, 200)
+EDITOR_302 = (LOGIN, 404, 403, 403, 302, 302, 302)
+JUDGE_200 = (LOGIN, 404, 403, 200, 200, 200, 200)
+JUDGE_302 = (LOGIN, 404, 403, 302, 302, 302, 302)
+FACILITATOR_200 = (LOGIN, 404, 403, 403, 403, 200, 200)
+FACILITATOR_302 = (LOGIN, 404, 403, 403, 403, 302, 302)
+POST_ONLY = (LOGIN, 405, 405, 405, 405, 405, 405)  # login_required runs before require_POST
+# Workshop screens: guests who joined by code come in without an account, so no login redirect: a 404.
+WORKSHOP_200 = (404, 404, 200, 200, 200, 200, 200)
+WORKSHOP_JUDGE_200 = (404, 404, 403, 200, 200, 200, 200)
+# The API: 401 without a token.
+API_PUBLIC = ANYONE_200
+API_USER_200 = (401, 200, 200, 200, 200, 200, 200)
+API_MEMBER_200 = (401, 404, 200, 200, 200, 200, 200)
+API_EDITOR_200 = (401, 404, 403, 403, 200, 200, 200)
+API_EDITOR_201 = (401, 404, 403, 403, 201, 201, 201)
+API_JUDGE_200 = (401, 404, 403, 200, 200, 200, 200)
+API_JUDGE_202 = (401, 404, 403, 202, 202, 202, 202)
+
+EXPECTED: dict[str, dict[str, tuple[Any, ...]]] = {
+    # Teams and cases
+    "home": {"GET": USER_200, "POST": USER_200},
+    "team": {"GET": MEMBER_200, "POST": MEMBER_200},
+    "case": {"GET": MEMBER_200, "POST": MEMBER_200},
+    "case-export": {"GET": EDITOR_200, "POST": EDITOR_200},
+    "case-import": {"GET": EDITOR_200, "POST": EDITOR_302},
+    "case-clone": {"GET": POST_ONLY, "POST": EDITOR_302},
+    "exercise-new": {"GET": FACILITATOR_200, "POST": FACILITATOR_302},
+    "case-edit": {"GET": EDITOR_200, "POST": EDITOR_200},
+    "case-item-new": {"GET": EDITOR_200, "POST": EDITOR_302},
+    "case-item-edit": {"GET": EDITOR_200, "POST": EDITOR_302},
+    "case-item-history": {"GET": EDITOR_200, "POST": EDITOR_200},
+    "case-actors": {"GET": MEMBER_200, "POST": MEMBER_200},
+    "case-futures": {"GET": MEMBER_200, "POST": MEMBER_200},
+    "case-options": {"GET": MEMBER_200, "POST": MEMBER_200},
+    "case-criteria": {"GET": MEMBER_200, "POST": MEMBER_200},
+    "case-sources": {"GET": MEMBER_200, "POST": MEMBER_200},
+    "scenario-builder": {"GET": MEMBER_200, "POST": MEMBER_200},
+    "consistency-save": {"GET": POST_ONLY, "POST": EDITOR_200},
+    "scenario-promote": {"GET": POST_ONLY, "POST": EDITOR_302},
+    # An open exercise
+    "exercise": {"GET": MEMBER_200, "POST": MEMBER_200},
+    "weight-save": {"GET": POST_ONLY, "POST": JUDGE_200},
+    "score-save": {"GET": POST_ONLY, "POST": JUDGE_200},
+    "results": {"GET": MEMBER_200, "POST": POST_ONLY},
+    "method-set": {"GET": POST_ONLY, "POST": FACILITATOR_302},
+    # Reports
+    "reports": {"GET": MEMBER_200, "POST": JUDGE_302},
+    "report-request": {"GET": MEMBER_200, "POST": JUDGE_302},
+    "report-status": {"GET": MEMBER_200, "POST": MEMBER_200},
+    "report-cancel": {"GET": POST_ONLY, "POST": JUDGE_302},
+    "report-retry": {"GET": POST_ONLY, "POST": JUDGE_302},
+    "report-download": {"GET": MEMBER_200, "POST": MEMBER_200},
+    # A facilitated workshop. Joining by code is open to anyone holding the code, by design.
+    "workshop-join": {"GET": ANYONE_200, "POST": (302, 302, 302, 302, 302, 302, 302)},
+    "workshop-join-code": {"GET": ANYONE_200, "POST": (302, 302, 302, 302, 302, 302, 302)},
+    "workshop-play": {"GET": WORKSHOP_200, "POST": WORKSHOP_200},
+    "workshop-state": {"GET": WORKSHOP_200, "POST": WORKSHOP_200},
+    "workshop-weights": {"GET": (405,) * 7, "POST": WORKSHOP_JUDGE_200},
+    "workshop-score": {"GET": (405,) * 7, "POST": WORKSHOP_JUDGE_200},
+    "workshop-comments": {"GET": WORKSHOP_200, "POST": WORKSHOP_JUDGE_200},
+    "workshop-facilitate": {"GET": FACILITATOR_200, "POST": FACILITATOR_200},
+    "workshop-live": {"GET": FACILITATOR_200, "POST": FACILITATOR_200},
+    "workshop-phase": {"GET": POST_ONLY, "POST": FACILITATOR_302},
+    "workshop-round": {"GET": POST_ONLY, "POST": FACILITATOR_302},
+    "workshop-settings": {"GET": POST_ONLY, "POST": FACILITATOR_302},
+    "workshop-code": {"GET": POST_ONLY, "POST": FACILITATOR_302},
+    "workshop-trail": {"GET": FACILITATOR_200, "POST": FACILITATOR_200},
+    # One's own API tokens: the token in the URL is the owner's, so everybody else gets 404.
+    "api-tokens": {"GET": USER_200, "POST": (LOGIN, 201, 201, 201, 201, 201, 201)},
+    "api-token-revoke": {"GET": POST_ONLY, "POST": (LOGIN, 404, 404, 404, 404, 404, 302)},
+    # The API
+    "api:api-root": {"GET": API_PUBLIC},
+    "api:openapi-json": {"GET": API_PUBLIC},
+    "api:openapi-view": {"GET": API_PUBLIC},
+    "api:docs-asset": {"GET": API_PUBLIC},
+    "api:not-found": {"GET": (404,) * 7},
+    "api:me": {"GET": API_USER_200},
+    "api:token-list": {"GET": API_USER_200},
+    "api:case-list": {"GET": API_USER_200},
+    "api:case-detail": {"GET": API_MEMBER_200},
+    "api:case-export": {"GET": API_EDITOR_200},
+    "api:case-import": {"POST": API_EDITOR_201},
+    "api:case-options": {"GET": API_MEMBER_200},
+    "api:case-criteria": {"GET": API_MEMBER_200},
+    "api:case-scenarios": {"GET": API_MEMBER_200},
+    "api:exercise-list": {"GET": API_USER_200},
+    "api:exercise-detail": {"GET": API_MEMBER_200},
+    "api:judgments-mine": {"GET": API_MEMBER_200},
+    "api:judgments-save": {"PUT": API_JUDGE_200},
+    "api:results": {"GET": API_MEMBER_200},
+    "api:report-request": {"POST": API_JUDGE_202},
+    "api:report-detail": {"GET": API_MEMBER_200},
+    "api:report-download": {"GET": API_MEMBER_200},
+}
+
+
+def _skip_reason(name: str, route: str) -> str | None:
+    by_route = (why for prefix, why in SKIPPED_ROUTES.items() if route.startswith(prefix))
+    return next(by_route, SKIPPED.get(name))
+
+
+def url_patterns() -> dict[str, str]:
+    """Every URL pattern of the project by its namespaced name (or its route, when it has none)."""
+    found: dict[str, str] = {}
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str) -> None:
+        for entry in resolver.url_patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry, route, inner)
+            elif isinstance(entry, URLPattern):
+                found[f"{namespace}{entry.name}" if entry.name else f"<unnamed {route}>"] = route
+
+    walk(get_resolver(), "", "")
+    return found
+
+
+def api_operations() -> dict[str, tuple[list[str], list[Any]]]:
+    """The API's operations by URL name: their methods and their authentication callbacks."""
+    return {
+        operation.url_name: (operation.methods, operation.auth_callbacks)
+        for _prefix, router in api._routers
+        for path_view in router.path_operations.values()
+        for operation in path_view.operations
+    }
+
+
+def test_every_url_pattern_is_in_the_table() -> None:
+    names = {name for name, route in url_patterns().items() if _skip_reason(name, route) is None}
+    missing = sorted(names - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - names)
+    assert not missing, f"URL patterns without a line in EXPECTED (decide who may use them): {missing}"
+    assert not stale, f"Lines of EXPECTED for URL patterns that no longer exist: {stale}"
+    for name, (methods, _auth) in api_operations().items():
+        assert set(EXPECTED[f"api:{name}"]) == set(methods), (name, methods)
+    for name, rows in EXPECTED.items():
+        assert all(len(row) == len(ROLES) for row in rows.values()), name
+
+
+def test_the_table_really_checks_something() -> None:
+    """Guards against a table that only expects success: each screen that is not public refuses someone."""
+    public = {"api:api-root", "api:openapi-json", "api:openapi-view", "api:docs-asset", "api:not-found"}
+    public |= {"workshop-join", "workshop-join-code"}
+    for name, rows in EXPECTED.items():
+        if name in public:
+            continue
+        statuses = {status for row in rows.values() for status in row}
+        assert statuses & {LOGIN, 401, 403, 404, 405}, name
+
+
+# -- the world the requests run in ---------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """One team's case, exercises and reports, with a member of each role, and a stranger from another team."""
+
+    case: Case
+    exercise: Exercise  # open: members weigh and score at any time
+    workshop: Exercise  # facilitated, in its scoring phase, with a join code
+    reports: dict[str, Report]
+    users: dict[str, User]
+    secrets: dict[str, str]
+    owner_token: ApiToken
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def team(self):  # type: ignore[no-untyped-def]
+        return self.case.team
+
+
+def build_world(stranger: User | None = None) -> World:
+    team = TeamFactory()
+    case = import_case(case_file=parse_case_file(SMALL.read_bytes()), team=team)
+    exercise = case.exercises.get()
+    workshop = Exercise.objects.create(
+        team=team,
+        case=case,
+        key="workshop",
+        title={"en": "Workshop"},
+        facilitated=True,
+        phase=Phase.SCORING,
+        weighting_method=WeightingMethod.DIRECT,
+        max_rounds=10,
+    )
+    workshop.options.set(case.options.all())
+    workshop.criteria.set(case.criteria.filter(is_group=False))
+    workshop = issue_join_code(exercise=workshop)
+    users: dict[str, User] = {}
+    for role in MEMBER_ROLES:
+        users[role] = MembershipFactory(team=team, role=role).user
+    users["other_team"] = stranger or MembershipFactory(role=Role.OWNER).user
+    secrets = {
+        role: create_token(user=user, name="matrix", scopes=list(TokenScope.values))[1]
+        for role, user in users.items()
+    }
+    reports = {
+        "pending": Report.objects.create(exercise=exercise, kind=ReportKind.CSV),
+        "failed": Report.objects.create(exercise=exercise, kind=ReportKind.CSV, status=ReportStatus.FAILED),
+        "done": Report.objects.create(exercise=exercise, kind=ReportKind.CSV, status=ReportStatus.DONE),
+    }
+    reports["done"].file.save("matrix.csv", ContentFile(b"option,criterion,value\n"))
+    owner_token = ApiToken.objects.filter(user=users["owner"]).get()
+    return World(case, exercise, workshop, reports, users, secrets, owner_token)
+
+
+@pytest.fixture(scope="module")
+def worlds(django_db_setup, django_db_blocker) -> Iterator[tuple[World, World]]:
+    """Two teams' worlds, built once for the module; each test's own transaction rolls its writes back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world(), build_world()
+        transaction.set_rollback(True)
+
+
+def url_kwargs(name: str, world: World) -> dict[str, Any]:
+    """The URL's arguments, naming objects of `world`."""
+    workshop = name.startswith("workshop-")
+    exercise = world.workshop if workshop else world.exercise
+    option = exercise.options.order_by("position", "pk").first()
+    criterion = exercise.criteria.order_by("position", "pk").first()
+    report = {"report-cancel": "pending", "report-retry": "failed", "report-status": "pending"}.get(
+        name, "done"
+    )
+    values = {
+        "slug": world.team.slug,
+        "case_id": world.case.pk,
+        "exercise_id": exercise.pk,
+        "report_id": world.reports[report].pk,
+        "option_id": option.pk,
+        "criterion_id": criterion.pk,
+        "kind": "option",
+        "item_id": world.case.options.first().pk,
+        "code": world.workshop.join_code,
+        "token_id": world.owner_token.pk,
+        "name": "swagger-ui.css",
+        "rest": "nothing/here",
+    }
+    route = url_patterns()[name]
+    return {key: value for key, value in values.items() if f"<{key}>" in route or f":{key}>" in route or
+            f"(?P<{key}>" in route}  # fmt: skip
+
+
+def _states(case: Case) -> list[DriverState]:
+    """One state of each driver: a combination to rate or promote."""
+    return [driver.states.order_by("pk").first() for driver in case.drivers.order_by("pk")]
+
+
+def _workshop_settings(world: World) -> dict[str, Any]:
+    workshop = Exercise.objects.get(pk=world.workshop.pk)
+    return {
+        "version": workshop.version,
+        "weighting_method": WeightingMethod.DIRECT,
+        "anonymity": Anonymity.NAMED,
+        "max_rounds": 10,
+        "consensus_threshold": 1.0,
+    }
+
+
+# A valid body for each write, so that a permitted role succeeds and the status shows the permission alone.
+BODIES: dict[str, Callable[[World], Any]] = {
+    "case-import": lambda w: {"file": SimpleUploadedFile("case.json", SMALL.read_bytes()), "as_new": "on"},
+    "exercise-new": lambda w: {
+        "title": "New exercise",
+        "options": list(w.case.options.values_list("pk", flat=True)),
+        "criteria": list(w.case.criteria.filter(is_group=False).values_list("pk", flat=True)),
+        "method": w.exercise.method,
+        "mode": "open",
+    },
+    "case-item-new": lambda w: {"name_en": "A new option"},
+    "case-item-edit": lambda w: {"name_en": "A renamed option"},
+    "weight-save": lambda w: {"value": "50"},
+    "score-save": lambda w: {"value": "5"},
+    "method-set": lambda w: {"method": w.exercise.method},
+    "reports": lambda w: {"kind": ReportKind.CSV},
+    "report-request": lambda w: {"kind": ReportKind.CSV},
+    "consistency-save": lambda w: {
+        "state_a": _states(w.case)[0].pk,
+        "state_b": _states(w.case)[1].pk,
+        "value": "1",
+    },
+    "scenario-promote": lambda w: {
+        "state": [s.pk for s in _states(w.case)],
+        "name": f"Promoted {Report.objects.count()}",
+        "plausibility": "3",
+    },
+    "workshop-join": lambda w: {"code": w.workshop.join_code, "name": "A guest", "join": "1"},
+    "workshop-join-code": lambda w: {"code": w.workshop.join_code, "name": "A guest", "join": "1"},
+    "workshop-weights": lambda w: {
+        f"w-{c.pk}": str(100 // w.workshop.criteria.count() + (100 % w.workshop.criteria.count()) * (i == 0))
+        for i, c in enumerate(w.workshop.criteria.order_by("position", "pk"))
+    },
+    "workshop-score": lambda w: {"value": "5", "rationale": "Because.", "confidence": "3"},
+    "workshop-comments": lambda w: {"subject": f"o-{w.workshop.options.first().pk}", "body": "A comment"},
+    "workshop-phase": lambda w: {
+        "phase": Phase.SCORING,
+        "version": Exercise.objects.get(pk=w.workshop.pk).version,
+    },
+    "workshop-round": lambda w: {"version": Exercise.objects.get(pk=w.workshop.pk).version},
+    "workshop-settings": _workshop_settings,
+    "api-tokens": lambda w: {"name": "script", "scopes": [TokenScope.READ]},
+    "api:case-import": lambda w: SMALL.read_bytes(),
+    "api:judgments-save": lambda w: {
+        "weights": [{"criterion": w.exercise.criteria.order_by("pk").first().key, "value": 50}]
+    },
+    "api:report-request": lambda w: {"kind": ReportKind.CSV},
+}
+
+
+def request(name: str, method: str, role: str, world: World, *, target: World | None = None) -> HttpResponse:
+    """`role` of `world` calls URL `name` with `method`, naming the objects of `target` (default: its own)."""
+    target = target or world
+    client = Client()
+    url = reverse(name, kwargs=url_kwargs(name, target))
+    headers: dict[str, str] = {}
+    user = world.users.get(role)
+    is_api = name.startswith("api:")
+    if user is not None:
+        if is_api:
+            headers["Authorization"] = f"Bearer {world.secrets[role]}"
+        else:
+            client.force_login(user)
+    body = BODIES.get(name, lambda w: {})(target)
+    if method == "GET":
+        return client.get(url, headers=headers)
+    if is_api:
+        data = body if isinstance(body, bytes) else json.dumps(body)
+        return client.generic(method, url, data, content_type="application/json", headers=headers)
+    return (
+        client.generic(method, url, headers=headers)
+        if method != "POST"
+        else client.post(url, body, headers=headers)
+    )
+
+
+def outcome(response: HttpResponse) -> int | str:
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return LOGIN
+    if response.status_code == 286:  # htmx's "stop polling": a 200 with a finished report
+        return 200
+    return response.status_code
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_role_gets_the_expected_status(name: str, worlds: tuple[World, World]) -> None:
+    world, _foreign = worlds
+    got: dict[str, dict[str, Any]] = {}
+    for method in EXPECTED[name]:
+        got[method] = {role: outcome(request(name, method, role, world)) for role in ROLES}
+    wanted = {method: dict(zip(ROLES, row, strict=True)) for method, row in EXPECTED[name].items()}
+    assert got == wanted
+
+
+OBJECT_ARGUMENTS = {
+    "slug",
+    "case_id",
+    "exercise_id",
+    "report_id",
+    "option_id",
+    "criterion_id",
+    "item_id",
+    "token_id",
+}
+
+
+def _names_with_objects() -> list[str]:
+    patterns = url_patterns()
+    return sorted(
+        name for name in EXPECTED if any(f"<{arg}>" in patterns[name] or f":{arg}>" in patterns[name] for arg in
+                                         OBJECT_ARGUMENTS)
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("name", _names_with_objects())
+def test_another_teams_objects_are_not_found_whatever_the_role(
+    name: str, worlds: tuple[World, World]
+) -> None:
+    """Every member role, pointed at the same URL naming another team's objects, gets 404 (405 if refused first)."""
+    world, foreign = worlds
+    for method, row in EXPECTED[name].items():
+        for role, own in zip(ROLES, row, strict=True):
+            if role in ("anonymous", "other_team"):
+                continue
+            expected = 405 if own == 405 else 404
+            assert outcome(request(name, method, role, world, target=foreign)) == expected, (method, role)
+
+
+@pytest.mark.parametrize("name", sorted(api_operations()))
+def test_api_tokens_need_the_scope_of_the_endpoint(name: str, worlds: tuple[World, World]) -> None:
+    """A token without the endpoint's scope gets 403; a browser session reads but never writes (401)."""
+    world = dataclasses.replace(worlds[0], secrets=dict(worlds[0].secrets))
+    methods, callbacks = api_operations()[name]
+    scope = next(callback.scope for callback in callbacks if hasattr(callback, "scope"))
+    owner = world.users["owner"]
+    _token, narrow = create_token(
+        user=owner, name="narrow", scopes=[s for s in TokenScope.values if s != scope]
+    )
+    world.secrets["owner"] = narrow
+    for method in methods:
+        response = request(f"api:{name}", method, "owner", world)
+        assert response.status_code == 403, (method, response.content)
+        assert scope in response.json()["error"]["message"]
+    client = Client()
+    client.force_login(owner)
+    for method in methods:
+        url = reverse(f"api:{name}", kwargs=url_kwargs(f"api:{name}", world))
+        body = BODIES.get(f"api:{name}", lambda w: {})(world)
+        data = body if isinstance(body, bytes) else json.dumps(body)
+        response = client.generic(method, url, data, content_type="application/json")
+        assert response.status_code == (200 if method == "GET" else 401), (method, response.content)
+
+
+# -- anonymity ------------------------------------------------------------------------------------------------
+
+
+def _text_of(content: bytes) -> str:
+    """A response or report file as searchable text; a workbook is a zip of XML parts."""
+    if content[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(content)) as workbook:
+            return "\n".join(workbook.read(part).decode("utf-8", "replace") for part in workbook.namelist())
+    return content.decode("utf-8", "replace")
+
+
+def _body(response: HttpResponse) -> str:
+    return _text_of(b"".join(response.streaming_content) if response.streaming else response.content)
+
+
+def _exercise_bound(name: str) -> bool:
+    route = url_patterns()[name]
+    return any(arg in route for arg in ("exercise_id", "report_id")) or name in {
+        "case-export",
+        "api:case-export",
+    }
+
+
+def test_an_anonymous_exercise_names_nobody_in_any_page_api_answer_or_export(
+    worlds: tuple[World, World],
+) -> None:
+    """Both exercises anonymous, judged on the web, by the API and by a guest: no name, username or email of a
+    participant appears in any page of the exercise, any API answer about it or any report file built from it,
+    whoever reads it (owner, facilitator or a fellow participant). The PDF has its own test in tests/reports."""
+    world, _foreign = worlds
+    for exercise in (world.exercise, world.workshop):
+        exercise.refresh_from_db()
+        update_settings(
+            exercise=exercise, expected_version=exercise.version, settings={"anonymity": Anonymity.ANONYMOUS}
+        )
+    people: dict[str, list[str]] = {}
+    for k in range(2):
+        user = UserFactory(
+            username=f"hidden-user-{k}", first_name=f"Hiddenfirst{k}", last_name=f"Hiddenlast{k}"
+        )
+        MembershipFactory(team=world.team, user=user, role=Role.PARTICIPANT)
+        world.users[f"person{k}"] = user
+        world.secrets[f"person{k}"] = create_token(
+            user=user, name="anonymity", scopes=list(TokenScope.values)
+        )[1]
+        people[f"person{k}"] = [user.username, user.first_name, user.last_name, user.email]
+    guest = Client()
+    joined = guest.post(
+        reverse("workshop-join"), {"code": world.workshop.join_code, "name": "Guestname Hidden", "join": "1"}
+    )
+    assert joined.status_code == 302
+    everyone = [identity for identities in people.values() for identity in identities] + ["Guestname Hidden"]
+
+    # Judgments through every channel: web inputs of both screens, the API, comments, a report request.
+    for role in people:
+        for name in ("score-save", "weight-save", "workshop-score", "workshop-weights", "workshop-comments"):
+            assert request(name, "POST", role, world).status_code == 200, name
+        assert request("api:judgments-save", "PUT", role, world).status_code == 200
+        assert request("reports", "POST", role, world).status_code == 302
+    assert (
+        guest.post(
+            reverse("workshop-score", args=url_kwargs("workshop-score", world).values()), {"value": "4"}
+        ).status_code
+        == 200
+    )
+
+    seen: list[tuple[str, str, str]] = []
+    for reader in ("owner", "facilitator", "person0"):
+        for name, rows in EXPECTED.items():
+            if "GET" not in rows or not _exercise_bound(name):
+                continue
+            response = request(name, "GET", reader, world)
+            if response.status_code in (200, 286):
+                seen.append((reader, name, _body(response)))
+    for exercise in (world.exercise, world.workshop):
+        for kind in (ReportKind.CSV, ReportKind.XLSX, ReportKind.JSON):
+            report = Report.objects.create(exercise=exercise, kind=kind)
+            seen.append(
+                ("report file", f"{exercise.key}.{kind}", _text_of(build_file(report, lambda *a: None)))
+            )
+
+    assert len(seen) > 40  # the sweep really read pages, API answers and files
+    assert any("Participant 1" in text for _reader, _name, text in seen)  # pseudonyms stand in for people
+    leaks = [
+        (reader, name, identity)
+        for reader, name, text in seen
+        for identity in everyone
+        if identity not in people.get(reader, []) and identity in text
+    ]
+    assert not leaks, sorted({(name, identity) for _r, name, identity in leaks})
