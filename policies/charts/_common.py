@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
 
 # Colour-blind-safe qualitative colours: Okabe and Ito (2008) followed by Paul Tol's "muted" set, so a
 # criteria tree of up to fifteen leaves never repeats a colour.
@@ -87,10 +89,11 @@ def matrix(values: Sequence[Sequence[float]], digits: int = 4) -> list[list[floa
     return [numbers(row, digits) for row in values]
 
 
-def percent(value: float | None, digits: int = 0) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    return f"{100 * value:.{digits}f}%"
+def separators() -> str:
+    """Plotly's decimal and thousands separators for the active language ("." and "," in English, "," and a
+    no-break space in French): tick labels, hover values and every d3 format of a figure then write numbers as
+    the page and the report around it do."""
+    return f"{get_format('DECIMAL_SEPARATOR')}{get_format('THOUSAND_SEPARATOR')}"
 
 
 def category_axis(names: Sequence[str], width: int = 28, **extra: object) -> dict[str, object]:
@@ -122,12 +125,14 @@ def build(traces: list[dict[str, Any]], *, title: str, height: int, **layout: An
     """One figure from plain trace and layout dictionaries, with the shared look.
 
     Built in a single pass and without plotly's property validation, which costs three times the rest on the
-    results page's fifteen figures per request; tests/charts validate every builder's output instead.
+    results page's fifteen figures per request; tests/charts validate every builder's output instead. Numbers
+    follow the active language (`separators`), so build a figure inside the reader's language.
     """
     base: dict[str, Any] = {
         "title": {"text": title, "x": 0, "xanchor": "left"},
         "height": height,
         "template": TEMPLATE_JSON,
+        "separators": separators(),
         "margin": {"l": 10, "r": 10, "t": 56, "b": 10},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
     }
@@ -172,7 +177,9 @@ def rank_lines(
                 "marker": {"symbol": symbol(i), "size": 10 if bold else 7, "color": colour(i)},
                 "opacity": 1.0 if bold else 0.45,
                 "hovertemplate": escape_hover(name)
-                + "<br>%{x}: rank %{y}<br>"
+                + "<br>%{x}: "
+                + _("rank %{y}")
+                + "<br>"
                 + escape_hover(value_label)
                 + " %{customdata:.3f}<extra></extra>",
             }

@@ -7,6 +7,8 @@ from typing import Any
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from policies.templatetags.report_format import fixed
+
 from ._common import SEQUENTIAL, build, category_axis, colour, matrix, number
 
 
@@ -79,7 +81,7 @@ def consensus_figure(
         "z": shares,
         "x": list(criterion_names),
         "y": list(option_names),
-        "text": [["–" if math.isnan(float(v)) else f"{float(v):.1f}" for v in row] for row in iqr],
+        "text": [["–" if math.isnan(float(v)) else fixed(float(v), 1) for v in row] for row in iqr],
         "customdata": [[int(n) for n in row] for row in counts],
         "texttemplate": "%{text}",
         "textfont": {"size": 11},

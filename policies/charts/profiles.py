@@ -6,6 +6,8 @@ from typing import Any
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from policies.templatetags.report_format import fixed
+
 from ._common import SEQUENTIAL, build, category_axis, colour, dash, escape_hover, matrix, number
 
 
@@ -76,7 +78,7 @@ def score_heatmap_figure(
         "z": matrix(goodness),
         "x": list(criterion_names),
         "y": list(option_names),
-        "text": [[f"{float(v):.1f}" for v in row] for row in scores],
+        "text": [[fixed(float(v), 1) for v in row] for row in scores],
         "customdata": matrix(scores, 3),
         "texttemplate": "%{text}",
         "textfont": {"size": 11},

@@ -6,6 +6,8 @@ from typing import Any
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from policies.templatetags.report_format import fixed
+
 from ._common import build, category_axis, colour, escape_hover, merge, number, rank_lines
 
 
@@ -59,7 +61,7 @@ def method_ranks_figure(
     when it is undefined (one method ties every option). Lines that cross are rank reversals between methods.
     """
     traces, axes = rank_lines(option_names, method_names, ranks, scores, value_label=_("score"))
-    pairs = " · ".join(f"{a} – {b}: {'–' if tau is None else f'{tau:.2f}'}" for a, b, tau in agreement)
+    pairs = " · ".join(f"{a} – {b}: {'–' if tau is None else fixed(tau, 2)}" for a, b, tau in agreement)
     layout = merge(
         axes,
         {

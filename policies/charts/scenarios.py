@@ -6,6 +6,8 @@ from typing import Any
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from policies.templatetags.report_format import fixed
+
 from ._common import SEQUENTIAL, build, category_axis, matrix, merge, rank_lines
 
 
@@ -24,7 +26,7 @@ def scenario_heatmap_figure(
         "z": matrix(utilities),
         "x": list(scenario_names),
         "y": list(option_names),
-        "text": [[f"{float(v):.3f}" for v in row] for row in utilities],
+        "text": [[fixed(float(v), 3) for v in row] for row in utilities],
         "texttemplate": "%{text}",
         "textfont": {"size": 11},
         "colorscale": SEQUENTIAL,
@@ -77,7 +79,7 @@ def regret_figure(
         "z": matrix(values),
         "x": [*scenario_names, column],
         "y": list(option_names),
-        "text": [[best if abs(v) < 1e-12 else f"{v:.3f}" for v in row] for row in values],
+        "text": [[best if abs(v) < 1e-12 else fixed(v, 3) for v in row] for row in values],
         "texttemplate": "%{text}",
         "textfont": {"size": 11},
         "colorscale": SEQUENTIAL,

@@ -7,6 +7,8 @@ from typing import Any
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from policies.templatetags.report_format import share
+
 from ._common import build, colour, dash, escape_hover, number, short, wrap
 
 
@@ -103,7 +105,7 @@ def sensitivity_figure(
         ],
         annotations=[
             {
-                "text": _("now %(weight)s") % {"weight": f"{100 * current_weight:.0f}%"},
+                "text": _("now %(weight)s") % {"weight": share(current_weight, 0)},
                 "xref": "x",
                 "yref": "paper",
                 "x": now,
@@ -136,7 +138,7 @@ def tornado_figure(
     names = [criterion_names[j] for j in order]
     now = _("now %(weight)s")
     ticks = [
-        wrap(criterion_names[j], 28) + " (" + now % {"weight": f"{100 * float(weights[j]):.0f}%"} + ")"
+        wrap(criterion_names[j], 28) + " (" + now % {"weight": share(float(weights[j]), 0)} + ")"
         for j in order
     ]
     falls = [float(intervals[j][0]) - float(weights[j]) for j in order]
@@ -159,7 +161,7 @@ def tornado_figure(
                     "color": tint,
                     "pattern": {"shape": shape, "fillmode": "overlay", "solidity": 0.35},
                 },
-                "text": [f"{100 * v:.0f}%" for v in limits],
+                "text": [share(v, 0) for v in limits],
                 "textposition": "outside",
                 "customdata": [number(v) for v in limits],
                 "hovertemplate": "%{y}<br>"

@@ -18,6 +18,7 @@ from policies.selectors.analysis_results import (
     display_name,
 )
 from policies.selectors.results import ExerciseResults
+from policies.templatetags.report_format import count, fixed, number, share
 
 ANALYSIS_TARGET = "analysis"
 
@@ -66,11 +67,11 @@ def _chart(chart_id: str, figure: go.Figure, *, label: str, caption: str, tables
 
 
 def _score(value: float, digits: int = 3) -> str:
-    return "–" if not math.isfinite(value) else f"{value:.{digits}f}"
+    return fixed(value, digits)
 
 
 def _pct(value: float, digits: int = 1) -> str:
-    return "–" if not math.isfinite(value) else f"{100 * value:.{digits}f}%"
+    return share(value, digits)
 
 
 def score_label(method: str) -> str:
@@ -148,7 +149,7 @@ def _method_ranks_chart(bundle: AnalysisResults, names: list[str]) -> Chart | No
         f"{label}: {', '.join(names[i] for i in np.flatnonzero(comparison.ranks[k] == 1))}"
         for k, label in enumerate(labels)
     ]
-    taus = "; ".join(f"{a}–{b} {'–' if t is None else f'{t:.2f}'}" for a, b, t in agreement)
+    taus = "; ".join(f"{a}–{b} {'–' if t is None else fixed(t, 2)}" for a, b, t in agreement)
     if comparison.agree_on_first:
         summary = _("All three methods rank the same option first.")
     else:
@@ -171,7 +172,7 @@ def _method_ranks_chart(bundle: AnalysisResults, names: list[str]) -> Chart | No
         ChartTable(
             caption=_("Agreement between methods (Kendall’s τ-b; 1 = same order, −1 = reversed)"),
             columns=[_("Methods"), _("Kendall’s τ")],
-            rows=[(f"{a} – {b}", ["–" if t is None else f"{t:.3f}"]) for a, b, t in agreement],
+            rows=[(f"{a} – {b}", ["–" if t is None else fixed(t, 3)]) for a, b, t in agreement],
         ),
     ]
     return _chart(
@@ -205,9 +206,12 @@ def _profile_charts(bundle: AnalysisResults, names: list[str], criteria: list[st
     heatmap = charts.score_heatmap_figure(
         ordered, criteria, bundle.matrix[order].tolist(), goodness[order].tolist()
     )
-    rows = [(names[i], [f"{bundle.matrix[i, j]:.2f}" for j in range(len(criteria))]) for i in order]
+    rows = [(names[i], [fixed(bundle.matrix[i, j], 2) for j in range(len(criteria))]) for i in order]
     radar_rows = [
-        (names[i], [f"{bundle.matrix[i, j]:.2f} ({_pct(goodness[i, j], 0)})" for j in range(len(criteria))])
+        (
+            names[i],
+            [f"{fixed(bundle.matrix[i, j], 2)} ({_pct(goodness[i, j], 0)})" for j in range(len(criteria))],
+        )
         for i in order
     ]
     best = [names[order[0]]] if len(order) else []
@@ -325,10 +329,10 @@ def _disagreement_charts(
                 (
                     cell,
                     [
-                        f"{d.consensus.iqr[i, j]:.2f}",
-                        f"{d.consensus.std[i, j]:.2f}",
+                        fixed(d.consensus.iqr[i, j], 2),
+                        fixed(d.consensus.std[i, j], 2),
                         str(int(d.consensus.n_judgments[i, j])),
-                        ", ".join(f"{alias}: {v:g}" for alias, v in given),
+                        ", ".join(f"{alias}: {number(v, 3)}" for alias, v in given),
                     ],
                 )
             )
@@ -341,7 +345,7 @@ def _disagreement_charts(
                     "Box and strip plot of every participant’s score on the %(count)s most disputed cells; the "
                     "widest spread is %(cell)s (interquartile range %(iqr)s)."
                 )
-                % {"count": len(cells), "cell": cells[0], "iqr": f"{d.consensus.iqr[i0, j0]:.2f}"},
+                % {"count": len(cells), "cell": cells[0], "iqr": fixed(d.consensus.iqr[i0, j0], 2)},
                 caption=_(
                     "Each point is one participant; the box spans the middle half of the scores and the "
                     "dashed line marks the mean. Discuss these cells first."
@@ -369,7 +373,7 @@ def _disagreement_charts(
             [
                 "–"
                 if math.isnan(d.consensus.iqr[i, j])
-                else f"{d.consensus.iqr[i, j]:.2f} ({d.consensus.n_judgments[i, j]})"
+                else f"{fixed(d.consensus.iqr[i, j], 2)} ({d.consensus.n_judgments[i, j]})"
                 for j in range(len(criteria))
             ],
         )
@@ -377,7 +381,7 @@ def _disagreement_charts(
     ]
     agreement = (
         _("Kendall’s W of the participants’ own rankings: %(w)s (1 = they order the options identically).")
-        % {"w": f"{d.kendall_w:.2f}"}
+        % {"w": fixed(d.kendall_w, 2)}
         if d.kendall_w is not None
         else _("Kendall’s W needs at least two participants who scored.")
     )
@@ -543,12 +547,12 @@ def _uncertainty_charts(bundle: AnalysisResults, names: list[str], criteria: lis
             "Stacked bars of the share of %(samples)s weight draws in which each option takes each rank; "
             "%(option)s is first most often (%(share)s)."
         )
-        % {"samples": f"{smaa.n_samples:,}", "option": names[best], "share": _pct(accept[best, 0])},
+        % {"samples": count(smaa.n_samples), "option": names[best], "share": _pct(accept[best, 0])},
         caption=_(
             "SMAA-2 with %(samples)s weight vectors drawn uniformly (every set of weights equally likely) on the "
             "group’s scores: how much the ranking depends on the weights at all."
         )
-        % {"samples": f"{smaa.n_samples:,}"},
+        % {"samples": count(smaa.n_samples)},
         tables=[
             ChartTable(
                 _("Rank acceptability and confidence factor"),
@@ -593,7 +597,7 @@ def rule_labels(alpha: float) -> dict[str, str]:
     return {
         "expected_value": _("Expected value"),
         "maximin": _("Maximin"),
-        "hurwicz": _("Hurwicz (α = %(alpha)s)") % {"alpha": f"{alpha:g}"},
+        "hurwicz": _("Hurwicz (α = %(alpha)s)") % {"alpha": number(alpha, 3)},
         "max_regret": _("Minimax regret"),
     }
 
@@ -612,7 +616,7 @@ def _scenario_charts(bundle: AnalysisResults, names: list[str]) -> list[Chart]:
         highlight=bundle.scenario_index,
         score_label=score_label(bundle.method),
     )
-    heading = [f"{name} (p = {p:.2f})" for name, p in zip(scenario_names, probabilities, strict=True)]
+    heading = [f"{name} (p = {fixed(p, 2)})" for name, p in zip(scenario_names, probabilities, strict=True)]
     best_by_scenario = [names[int(np.argmax(sa.utilities[:, s]))] for s in range(len(scenario_names))]
     heat_chart = _chart(
         "scenario-heatmap",
@@ -760,7 +764,7 @@ def headline(bundle: AnalysisResults, names: list[str], criteria: list[str]) -> 
                 if bundle.comparison.agree_on_first
                 else _("The methods disagree on first place")
             )
-            + (_(" (lowest Kendall’s τ %(tau)s).") % {"tau": f"{min(taus):.2f}"} if taus else ".")
+            + (_(" (lowest Kendall’s τ %(tau)s).") % {"tau": fixed(min(taus), 2)} if taus else ".")
         )
     if bundle.smaa is not None and len(bundle.top) == 1:
         lines.append(
@@ -768,7 +772,7 @@ def headline(bundle: AnalysisResults, names: list[str], criteria: list[str]) -> 
             % {
                 "option": top,
                 "share": _pct(bundle.smaa.rank_acceptability[bundle.top[0], 0], 0),
-                "samples": f"{SMAA_SAMPLES:,}",
+                "samples": count(SMAA_SAMPLES),
             }
         )
     if bundle.sensitivity is not None:

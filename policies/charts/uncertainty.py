@@ -8,6 +8,8 @@ import plotly.colors
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from policies.templatetags.report_format import share
+
 from ._common import SEQUENTIAL, build, category_axis, escape_hover, matrix, number
 
 
@@ -37,7 +39,7 @@ def acceptability_figure(option_names: Sequence[str], acceptability: Sequence[Se
                 "x": [number(v) for v in shares],
                 "orientation": "h",
                 "marker": {"color": colours[r], "line": {"color": "#ffffff", "width": 0.5}},
-                "text": [f"#{r + 1}: {100 * v:.0f}%" if v >= 0.05 else "" for v in shares],
+                "text": [f"#{r + 1}: {share(v, 0)}" if v >= 0.05 else "" for v in shares],
                 "textposition": "inside",
                 "insidetextanchor": "middle",
                 "textfont": {"size": 10},
@@ -81,7 +83,7 @@ def central_weights_figure(
         "z": matrix(values),
         "x": list(criterion_names),
         "y": names,
-        "text": [[f"{100 * v:.0f}%" for v in row] for row in values],
+        "text": [[share(v, 0) for v in row] for row in values],
         "texttemplate": "%{text}",
         "textfont": {"size": 11},
         "colorscale": SEQUENTIAL,

@@ -7,6 +7,8 @@ from typing import Any
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from policies.templatetags.report_format import share
+
 from ._common import build, colour, escape_hover, number, symbol, wrap
 
 PATTERNS = ["", "/", ".", "x", "\\", "+"]
@@ -53,7 +55,7 @@ def weights_figure(
             "orientation": "h",
             "width": 0.8,
             "marker": {"color": "#c9d6e3", "line": {"color": "#0b5cad", "width": 1}},
-            "text": [f"{100 * float(w):.0f}%" for w in group],
+            "text": [share(w, 0) for w in group],
             "textposition": "inside",
             "insidetextanchor": "start",
             "customdata": list(criterion_names),
@@ -122,7 +124,7 @@ def elicitation_figure(
                 "color": colour(k),
                 "pattern": {"shape": PATTERNS[k % len(PATTERNS)], "fillmode": "overlay", "solidity": 0.3},
             },
-            "text": [f"{100 * float(w):.0f}%" for w in weights[k]],
+            "text": [share(w, 0) for w in weights[k]],
             "textposition": "outside",
             "customdata": list(criterion_names),
             "hovertemplate": "%{customdata}<br>" + escape_hover(method) + ": %{x:.1%}<extra></extra>",

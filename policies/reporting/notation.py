@@ -1,7 +1,9 @@
 """The formulas of the report's method notes, written as HTML (no MathJax): notation, not prose, so they are
-the same in every language. Symbols follow `policies.analysis` (its docstrings give the same formulas)."""
+the same in every language but for the four words inside them. Symbols follow `policies.analysis` (its
+docstrings give the same formulas)."""
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
 
 def _frac(numerator: str, denominator: str) -> str:
@@ -30,102 +32,119 @@ _max_k = "max<sub><var>k</var></sub>"
 _sum_j = "∑<sub><var>j</var></sub>"
 _sum_s = "∑<sub><var>s</var></sub>"
 
-FORMULAS: dict[str, SafeString] = {
-    "points": mark_safe(
-        f"{_w_j} = "
-        + _frac("1", "<var>m</var>")
-        + " ∑<sub><var>k</var></sub> "
-        + _frac(_var("p", "kj"), "∑<sub><var>l</var></sub> " + _var("p", "kl"))
-    ),
-    "group_score": mark_safe(
-        f"{_x_ij} = " + _frac("1", _var("m", "ij")) + " ∑<sub><var>k</var></sub> " + _var("x", "kij")
-    ),
-    "minmax_benefit": mark_safe(
-        f"{_r_ij} = " + _frac(f"{_x_ij} − {_min_k} {_x_kj}", f"{_max_k} {_x_kj} − {_min_k} {_x_kj}")
-    ),
-    "minmax_cost": mark_safe(
-        f"{_r_ij} = " + _frac(f"{_max_k} {_x_kj} − {_x_ij}", f"{_max_k} {_x_kj} − {_min_k} {_x_kj}")
-    ),
-    "weighted_sum": mark_safe(f"{_var('S', 'i')} = {_sum_j} {_w_j} {_r_ij},&emsp;{_sum_j} {_w_j} = 1"),
-    "topsis_norm": mark_safe(
-        f"{_r_ij} = "
-        + _frac(_x_ij, f"√(∑<sub><var>k</var></sub> {_var('x', 'kj', '2')})")
-        + f",&emsp;{_v_ij} = {_w_j} {_r_ij}"
-    ),
-    "topsis_ideal": mark_safe(
-        f"{_var('v', 'j', '+')} = max<sub><var>i</var></sub> {_v_ij},&emsp;{_var('v', 'j', '−')} = "
-        f"min<sub><var>i</var></sub> {_v_ij}"
-    ),
-    "topsis_distance": mark_safe(
-        f"{_var('D', 'i', '±')} = √({_sum_j} ({_v_ij} − {_var('v', 'j', '±')})<sup>2</sup>)"
-    ),
-    "topsis_closeness": mark_safe(
-        f"{_var('C', 'i')} = " + _frac(_var("D", "i", "−"), f"{_var('D', 'i', '+')} + {_var('D', 'i', '−')}")
-    ),
-    "promethee_preference": mark_safe(
-        f"{_var('d', 'j')}(<var>a</var>, <var>b</var>) = {_var('x', 'aj')} − {_var('x', 'bj')},&emsp;"
-        f"{_var('P', 'j')}(<var>a</var>, <var>b</var>) = 1 if {_var('d', 'j')}(<var>a</var>, <var>b</var>) &gt; 0, "
-        "0 otherwise"
-    ),
-    "promethee_pi": mark_safe(
-        f"π(<var>a</var>, <var>b</var>) = {_sum_j} {_w_j} {_var('P', 'j')}(<var>a</var>, <var>b</var>)"
-    ),
-    "promethee_flow": mark_safe(
-        "φ(<var>a</var>) = "
-        + _frac("1", "<var>n</var> − 1")
-        + " ∑<sub><var>b</var> ≠ <var>a</var></sub> [π(<var>a</var>, <var>b</var>) − π(<var>b</var>, <var>a</var>)]"
-    ),
-    "sensitivity_path": mark_safe(
-        f"<var>w</var>(<var>t</var>) = <var>t</var> {_var('e', 'j')} + (1 − <var>t</var>) {_var('u', 'j')},"
-        "&emsp;0 ≤ <var>t</var> ≤ 1"
-    ),
-    "smaa_acceptability": mark_safe(
-        f"{_var('b', 'i', 'r')} = "
-        + _frac("#{<var>w</var> : rank<sub><var>i</var></sub>(<var>w</var>) = <var>r</var>}", "<var>N</var>")
-    ),
-    "smaa_central": mark_safe(
-        f"{_var('w', 'i', 'c')} = mean {{<var>w</var> : rank<sub><var>i</var></sub>(<var>w</var>) = 1}}"
-    ),
-    "probability": mark_safe(f"{_var('p', 's')} = " + _frac(_var("π", "s"), f"{_sum_s} {_var('π', 's')}")),
-    "expected_value": mark_safe(f"EV<sub><var>i</var></sub> = {_sum_s} {_var('p', 's')} {_var('u', 'is')}"),
-    "maximin": mark_safe(f"maximin<sub><var>i</var></sub> = min<sub><var>s</var></sub> {_var('u', 'is')}"),
-    "hurwicz": mark_safe(
-        f"H<sub><var>i</var></sub> = α max<sub><var>s</var></sub> {_var('u', 'is')} + (1 − α) "
-        f"min<sub><var>s</var></sub> {_var('u', 'is')}"
-    ),
-    "regret": mark_safe(
-        f"{_var('ρ', 'is')} = {_max_k} {_var('u', 'ks')} − {_var('u', 'is')},&emsp;MR<sub><var>i</var></sub> = "
-        f"max<sub><var>s</var></sub> {_var('ρ', 'is')}"
-    ),
-    "kendall_w": mark_safe(
-        "<var>W</var> = "
-        + _frac(
-            "12 <var>S</var>",
-            "<var>m</var><sup>2</sup>(<var>n</var><sup>3</sup> − <var>n</var>) − <var>m</var> "
-            + f"{_sum_j} {_var('T', 'j')}",
-        )
-        + f",&emsp;<var>S</var> = ∑<sub><var>i</var></sub> ({_var('R', 'i')} − <var>R̄</var>)<sup>2</sup>"
-    ),
-    "kendall_tau": mark_safe(
-        "τ<sub><var>b</var></sub> = "
-        + _frac(
-            "∑<sub><var>i</var>&lt;<var>j</var></sub> sgn("
-            + _var("a", "i")
-            + " − "
-            + _var("a", "j")
-            + ") sgn("
-            + _var("b", "i")
-            + " − "
-            + _var("b", "j")
-            + ")",
-            f"√({_var('P', 'a')} {_var('P', 'b')})",
-        )
-    ),
-    "iqr": mark_safe(
-        f"IQR<sub><var>ij</var></sub> = {_var('Q', '3')} − {_var('Q', '1')},&emsp;"
-        f"IQR<sub><var>ij</var></sub> ≤ <var>θ</var>"
-    ),
-}
+
+def formulas() -> dict[str, SafeString]:
+    """The formulas in the active language: a few words inside them (if, otherwise, rank, mean) are translated,
+    so they are built per report rather than once at import."""
+    if_, otherwise = pgettext("formula", "if"), pgettext("formula", "otherwise")
+    rank, mean = pgettext("formula", "rank"), pgettext("formula", "mean")
+    return {
+        "points": mark_safe(
+            f"{_w_j} = "
+            + _frac("1", "<var>m</var>")
+            + " ∑<sub><var>k</var></sub> "
+            + _frac(_var("p", "kj"), "∑<sub><var>l</var></sub> " + _var("p", "kl"))
+        ),
+        "group_score": mark_safe(
+            f"{_x_ij} = " + _frac("1", _var("m", "ij")) + " ∑<sub><var>k</var></sub> " + _var("x", "kij")
+        ),
+        "minmax_benefit": mark_safe(
+            f"{_r_ij} = " + _frac(f"{_x_ij} − {_min_k} {_x_kj}", f"{_max_k} {_x_kj} − {_min_k} {_x_kj}")
+        ),
+        "minmax_cost": mark_safe(
+            f"{_r_ij} = " + _frac(f"{_max_k} {_x_kj} − {_x_ij}", f"{_max_k} {_x_kj} − {_min_k} {_x_kj}")
+        ),
+        "weighted_sum": mark_safe(f"{_var('S', 'i')} = {_sum_j} {_w_j} {_r_ij},&emsp;{_sum_j} {_w_j} = 1"),
+        "topsis_norm": mark_safe(
+            f"{_r_ij} = "
+            + _frac(_x_ij, f"√(∑<sub><var>k</var></sub> {_var('x', 'kj', '2')})")
+            + f",&emsp;{_v_ij} = {_w_j} {_r_ij}"
+        ),
+        "topsis_ideal": mark_safe(
+            f"{_var('v', 'j', '+')} = max<sub><var>i</var></sub> {_v_ij},&emsp;{_var('v', 'j', '−')} = "
+            f"min<sub><var>i</var></sub> {_v_ij}"
+        ),
+        "topsis_distance": mark_safe(
+            f"{_var('D', 'i', '±')} = √({_sum_j} ({_v_ij} − {_var('v', 'j', '±')})<sup>2</sup>)"
+        ),
+        "topsis_closeness": mark_safe(
+            f"{_var('C', 'i')} = "
+            + _frac(_var("D", "i", "−"), f"{_var('D', 'i', '+')} + {_var('D', 'i', '−')}")
+        ),
+        "promethee_preference": mark_safe(
+            f"{_var('d', 'j')}(<var>a</var>, <var>b</var>) = {_var('x', 'aj')} − {_var('x', 'bj')},&emsp;"
+            f"{_var('P', 'j')}(<var>a</var>, <var>b</var>) = 1 {if_} {_var('d', 'j')}(<var>a</var>, <var>b</var>) &gt; 0, "
+            f"0 {otherwise}"
+        ),
+        "promethee_pi": mark_safe(
+            f"π(<var>a</var>, <var>b</var>) = {_sum_j} {_w_j} {_var('P', 'j')}(<var>a</var>, <var>b</var>)"
+        ),
+        "promethee_flow": mark_safe(
+            "φ(<var>a</var>) = "
+            + _frac("1", "<var>n</var> − 1")
+            + " ∑<sub><var>b</var> ≠ <var>a</var></sub> [π(<var>a</var>, <var>b</var>) − π(<var>b</var>, <var>a</var>)]"
+        ),
+        "sensitivity_path": mark_safe(
+            f"<var>w</var>(<var>t</var>) = <var>t</var> {_var('e', 'j')} + (1 − <var>t</var>) {_var('u', 'j')},"
+            "&emsp;0 ≤ <var>t</var> ≤ 1"
+        ),
+        "smaa_acceptability": mark_safe(
+            f"{_var('b', 'i', 'r')} = "
+            + _frac(
+                f"#{{<var>w</var> : {rank}<sub><var>i</var></sub>(<var>w</var>) = <var>r</var>}}",
+                "<var>N</var>",
+            )
+        ),
+        "smaa_central": mark_safe(
+            f"{_var('w', 'i', 'c')} = {mean} {{<var>w</var> : {rank}<sub><var>i</var></sub>(<var>w</var>) = 1}}"
+        ),
+        "probability": mark_safe(
+            f"{_var('p', 's')} = " + _frac(_var("π", "s"), f"{_sum_s} {_var('π', 's')}")
+        ),
+        "expected_value": mark_safe(
+            f"EV<sub><var>i</var></sub> = {_sum_s} {_var('p', 's')} {_var('u', 'is')}"
+        ),
+        "maximin": mark_safe(
+            f"maximin<sub><var>i</var></sub> = min<sub><var>s</var></sub> {_var('u', 'is')}"
+        ),
+        "hurwicz": mark_safe(
+            f"H<sub><var>i</var></sub> = α max<sub><var>s</var></sub> {_var('u', 'is')} + (1 − α) "
+            f"min<sub><var>s</var></sub> {_var('u', 'is')}"
+        ),
+        "regret": mark_safe(
+            f"{_var('ρ', 'is')} = {_max_k} {_var('u', 'ks')} − {_var('u', 'is')},&emsp;MR<sub><var>i</var></sub> = "
+            f"max<sub><var>s</var></sub> {_var('ρ', 'is')}"
+        ),
+        "kendall_w": mark_safe(
+            "<var>W</var> = "
+            + _frac(
+                "12 <var>S</var>",
+                "<var>m</var><sup>2</sup>(<var>n</var><sup>3</sup> − <var>n</var>) − <var>m</var> "
+                + f"{_sum_j} {_var('T', 'j')}",
+            )
+            + f",&emsp;<var>S</var> = ∑<sub><var>i</var></sub> ({_var('R', 'i')} − <var>R̄</var>)<sup>2</sup>"
+        ),
+        "kendall_tau": mark_safe(
+            "τ<sub><var>b</var></sub> = "
+            + _frac(
+                "∑<sub><var>i</var>&lt;<var>j</var></sub> sgn("
+                + _var("a", "i")
+                + " − "
+                + _var("a", "j")
+                + ") sgn("
+                + _var("b", "i")
+                + " − "
+                + _var("b", "j")
+                + ")",
+                f"√({_var('P', 'a')} {_var('P', 'b')})",
+            )
+        ),
+        "iqr": mark_safe(
+            f"IQR<sub><var>ij</var></sub> = {_var('Q', '3')} − {_var('Q', '1')},&emsp;"
+            f"IQR<sub><var>ij</var></sub> ≤ <var>θ</var>"
+        ),
+    }
+
 
 #: The literature behind the methods (the references of `policies.analysis`), cited in the method notes.
 REFERENCES: list[SafeString] = [

@@ -33,7 +33,7 @@ from policies.models import Exercise
 from policies.models.exercises import Anonymity, Method
 from policies.models.fields import localize
 from policies.reporting.figures import PAGE_WIDTH_PX, export_svg, figure_dict, for_print
-from policies.reporting.notation import FORMULAS, REFERENCES
+from policies.reporting.notation import REFERENCES, formulas
 from policies.reporting.summary import WEIGHT_MARGIN, executive_summary, in_sentence
 from policies.selectors.analysis_results import SMAA_SAMPLES, AnalysisResults, analysis_results, display_name
 from policies.selectors.report_content import report_content
@@ -313,7 +313,7 @@ def render_pdf(exercise: Exercise, progress: Progress) -> bytes:
             "alpha": number(alpha),
             "smaa_samples": count(SMAA_SAMPLES),
             "weight_margin": number(100 * WEIGHT_MARGIN, 0),
-            "formulas": FORMULAS,
+            "formulas": formulas(),
             "references": REFERENCES,
             "generated": timezone.localtime(),
             "participants": len(bundle.all_participants),

@@ -1,4 +1,5 @@
-"""Numbers in the PDF report, written the way the report's language writes them (0.783 / 0,783; 10,000 / 10 000)."""
+"""Numbers written the way the active language writes them (0.783 / 0,783; 10,000 / 10 000): the PDF report, and
+the results screen's figures and data tables, which the report reuses."""
 
 import math
 from decimal import Decimal
@@ -12,7 +13,10 @@ register = template.Library()
 
 def fixed(value: float, digits: int) -> str:
     """``value`` rounded to ``digits`` decimals like an f-string (as the figures and the results screen round),
-    written in the active language. (number_format alone truncates floats instead of rounding them.)"""
+    written in the active language (a dash if it is not a number). (number_format alone truncates floats
+    instead of rounding them.)"""
+    if not math.isfinite(value):
+        return "–"
     return str(number_format(Decimal(f"{value:.{digits}f}"), digits))
 
 
