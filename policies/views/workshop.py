@@ -48,6 +48,7 @@ from policies.selectors.workshop import (
 )
 from policies.services import workshop as services
 from policies.services.judgments import participant_for_user, save_score, score_scale
+from policies.templatetags.report_format import number as localized
 
 # Wrong codes one address may try per window before it is told to wait: guessing 8.5e11 codes stays hopeless.
 JOIN_ATTEMPTS = 20
@@ -76,6 +77,12 @@ RATIO_CHOICES = [
 
 def _fmt(number: float | None) -> str:
     return "" if number is None or math.isnan(number) else f"{number:g}"
+
+
+def _shown(number: float | None) -> str:
+    """A number the page only shows, written as the reader's language writes it (6,5 in French); input values
+    keep `_fmt`, which the save path and the scripts read."""
+    return "" if number is None or math.isnan(number) else localized(number, 3)
 
 
 def _client_address(request: HttpRequest) -> str:
@@ -298,7 +305,7 @@ def _score_tables(
                     stats = previous.get((option.pk, criterion.pk))
                     cell["feedback"] = stats
                     cell["previous"] = (
-                        "" if me_before is None or before is None else _fmt(before.scores[me_before, i, j])
+                        "" if me_before is None or before is None else _shown(before.scores[me_before, i, j])
                     )
                 cells.append(cell)
             rows.append({"option": option, "cells": cells})
@@ -338,7 +345,7 @@ def _play_context(
         ]
         context["own"] = (
             {
-                (o.pk, c.pk): _fmt(arrays.scores[me, i, j])
+                (o.pk, c.pk): _shown(arrays.scores[me, i, j])
                 for i, o in enumerate(arrays.options)
                 for j, c in enumerate(arrays.criteria)
             }
