@@ -107,3 +107,21 @@ def get_exercise_for_participant(
     if participant is not None:
         participant.exercise = exercise
     return exercise, participant, membership
+
+
+def get_own_participant(request: HttpRequest, exercise_id: int) -> Participant | None:
+    """The visitor's own participant row in the exercise, with the exercise, in one query; None if none yet.
+
+    Having a participant row is what lets someone judge and follow a workshop (members get one on their first
+    visit, others by joining with the code), so the autosave and the poll of a full room can skip the
+    membership lookups of get_exercise_for_participant; callers fall back to it when this returns None.
+    """
+    rows = Participant.objects.select_related("exercise").filter(exercise_id=exercise_id)
+    user = request.user
+    if user.is_authenticated:
+        participant = rows.filter(user_id=user.pk).first()
+        if participant is not None:
+            return participant
+    joined = request.session.get(WORKSHOP_SESSION_KEY, {})
+    participant_id = joined.get(str(exercise_id)) if isinstance(joined, dict) else None
+    return rows.filter(pk=participant_id).first() if isinstance(participant_id, int) else None

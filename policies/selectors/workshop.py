@@ -54,12 +54,6 @@ def phase_token(exercise: Exercise) -> str:
     return f"{exercise.phase}-{exercise.current_round}-{exercise.version}"
 
 
-def current_phase_token(exercise_id: int) -> str | None:
-    """The same token read with one small query, for polls that usually answer 'nothing changed'."""
-    row = Exercise.objects.filter(pk=exercise_id).values_list("phase", "current_round", "version").first()
-    return None if row is None else f"{row[0]}-{row[1]}-{row[2]}"
-
-
 def dashboard_token(exercise: Exercise) -> str:
     """Changes when anything the dashboard shows changes; two aggregate queries."""
     weights = WeightJudgment.objects.filter(participant__exercise=exercise).aggregate(

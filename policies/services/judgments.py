@@ -3,6 +3,8 @@
 import math
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -115,41 +117,82 @@ def save_weight(
 def save_score(
     *,
     participant: Participant,
-    option: Option,
-    criterion: Criterion,
+    option: Option | int,
+    criterion: Criterion | int,
     raw_value: str | None,
-    scenario: Scenario | None = None,
+    scenario: Scenario | int | None = None,
     raw_rationale: str | None = None,
     raw_confidence: str | None = None,
 ) -> ScoreJudgment:
-    """Record a score; rationale and confidence are left as they were when not given (None)."""
+    """Record a score; rationale and confidence are left as they were when not given (None).
+
+    Option, criterion and scenario may be given as primary keys: the live scoring table saves a cell at a
+    time, up to a few hundred times a second in a full room, so the cell is checked against the exercise in
+    one query and written with a row lock instead of loading each object first.
+    """
     exercise = participant.exercise
     check_phase(exercise, SCORING_PHASES)
-    if (
-        not exercise.options.filter(pk=option.pk).exists()
-        or not exercise.criteria.filter(pk=criterion.pk).exists()
-        or (scenario is not None and not exercise.scenarios.filter(pk=scenario.pk).exists())
-    ):
+    option_id = option.pk if isinstance(option, Option) else option
+    criterion_id = criterion.pk if isinstance(criterion, Criterion) else criterion
+    scenario_id = scenario.pk if isinstance(scenario, Scenario) else scenario
+    in_play = _criterion_in_play(
+        exercise, option_id=option_id, criterion_id=criterion_id, scenario_id=scenario_id
+    )
+    if in_play is None:
         raise ValidationError(_("This cell is not part of the exercise."), code="invalid")
     value = parse_number(raw_value)
-    low, high = score_scale(exercise, criterion)
+    low, high = score_scale(exercise, in_play)
     if not low <= value <= high:
         raise ValidationError(
             _("%(criterion)s is scored from %(low)g to %(high)g.")
-            % {"criterion": localize(criterion.name), "low": low, "high": high},
+            % {"criterion": localize(in_play.name), "low": low, "high": high},
             code="out_of_range",
         )
-    defaults: dict[str, object] = {"value": value}
+    changes: dict[str, object] = {"value": value}
     if raw_rationale is not None:
-        defaults["rationale"] = {(get_language() or "en")[:2]: parse_rationale(raw_rationale)}
+        changes["rationale"] = {(get_language() or "en")[:2]: parse_rationale(raw_rationale)}
     if raw_confidence is not None:
-        defaults["confidence"] = parse_confidence(raw_confidence)
-    judgment, _created = ScoreJudgment.objects.update_or_create(
-        participant=participant,
-        option=option,
-        criterion=criterion,
-        scenario=scenario,
-        round=exercise.current_round,
-        defaults=defaults,
+        changes["confidence"] = parse_confidence(raw_confidence)
+    key = {
+        "participant_id": participant.pk,
+        "option_id": option_id,
+        "criterion_id": criterion_id,
+        "scenario_id": scenario_id,
+        "round": exercise.current_round,
+    }
+    return _write_cell(key, changes)
+
+
+def _criterion_in_play(
+    exercise: Exercise, *, option_id: int, criterion_id: int, scenario_id: int | None
+) -> Criterion | None:
+    """The criterion (name and scale only) when option, criterion and scenario all belong to the exercise."""
+    in_play = Criterion.objects.filter(pk=criterion_id, exercises=exercise).annotate(
+        option_in_play=Exists(Exercise.options.through.objects.filter(exercise=exercise, option_id=option_id))
     )
-    return judgment
+    if scenario_id is not None:
+        in_play = in_play.filter(
+            Exists(Exercise.scenarios.through.objects.filter(exercise=exercise, scenario_id=scenario_id))
+        )
+    criterion = in_play.only("name", "scale_min", "scale_max").first()
+    return criterion if criterion is not None and criterion.option_in_play else None
+
+
+def _write_cell(key: dict[str, object], changes: dict[str, object]) -> ScoreJudgment:
+    """Update the cell's row under a lock, or create it; saving through the model keeps the history row.
+
+    Two saves of the same new cell can race (a double submit): the loser's insert hits the unique
+    constraint inside its savepoint and becomes an update of the winner's row.
+    """
+    with transaction.atomic():
+        judgment = ScoreJudgment.objects.select_for_update().filter(**key).first()
+        if judgment is None:
+            try:
+                with transaction.atomic():
+                    return ScoreJudgment.objects.create(**key, **changes)
+            except IntegrityError:
+                judgment = ScoreJudgment.objects.select_for_update().get(**key)
+        for field, value in changes.items():
+            setattr(judgment, field, value)
+        judgment.save(update_fields=[*changes, "updated"])
+        return judgment

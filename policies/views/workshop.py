@@ -9,14 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from policies.forms import WorkshopSettingsForm
-from policies.models import Comment, Criterion, Exercise, Option, Participant, Scenario, ScoreJudgment
+from policies.models import Comment, Exercise, Participant, ScoreJudgment
 from policies.models.exercises import Phase, WeightingMethod
 from policies.models.fields import localize
 from policies.selectors.access import (
@@ -25,6 +25,7 @@ from policies.selectors.access import (
     WORKSHOP_SESSION_KEY,
     get_exercise_for_participant,
     get_exercise_for_user,
+    get_own_participant,
     require_role,
 )
 from policies.selectors.exercise_arrays import exercise_arrays
@@ -34,7 +35,6 @@ from policies.selectors.workshop import (
     cell_stats,
     comment_threads,
     consensus,
-    current_phase_token,
     dashboard,
     dashboard_token,
     decision_trail,
@@ -370,11 +370,18 @@ def play(request: HttpRequest, exercise_id: int) -> HttpResponse:
 
 
 def play_state(request: HttpRequest, exercise_id: int) -> HttpResponse:
-    """The poll behind every participant's screen: 204 while nothing changed, else the new stage."""
-    exercise, participant, _membership = get_exercise_for_participant(request, exercise_id)
+    """The poll behind every participant's screen: 204 while nothing changed, else the new stage.
+
+    A participant's poll costs one query (its row with the exercise); only a changed stage pays for more.
+    """
+    participant = get_own_participant(request, exercise_id)
+    if participant is not None:
+        exercise = participant.exercise
+    else:
+        exercise, participant, _membership = get_exercise_for_participant(request, exercise_id)
     if participant is not None:
         services.touch(participant)
-    token = current_phase_token(exercise.pk)
+    token = phase_token(exercise)
     if request.GET.get("v") == token or request.headers.get("If-None-Match") == f'"{token}"':
         response = HttpResponse(status=204 if request.GET.get("v") == token else 304)
         response["ETag"] = f'"{token}"'
@@ -383,7 +390,7 @@ def play_state(request: HttpRequest, exercise_id: int) -> HttpResponse:
     context = _play_context(request, exercise, participant, can_judge)
     context["can_facilitate"] = can_facilitate
     response = render(request, "policies/workshop_play.html#stage", context)
-    response["ETag"] = f'"{token}"'
+    response["ETag"] = f'"{phase_token(exercise)}"'
     return response
 
 
@@ -442,23 +449,21 @@ def weights_save(request: HttpRequest, exercise_id: int) -> HttpResponse:
 def score_cell_save(
     request: HttpRequest, exercise_id: int, option_id: int, criterion_id: int
 ) -> HttpResponse:
-    exercise, participant, _can_judge, _facilitate = _viewer(request, exercise_id)
+    """One cell of the scoring table; the service checks the cell belongs to the exercise in one query."""
+    participant = get_own_participant(request, exercise_id)
+    if participant is None:
+        _exercise, participant, _can_judge, _facilitate = _viewer(request, exercise_id)
     if participant is None:
         raise PermissionDenied(_("Your role in this team does not allow this."))
-    option = get_object_or_404(Option, pk=option_id, case_id=exercise.case_id)
-    criterion = get_object_or_404(Criterion, pk=criterion_id, case_id=exercise.case_id)
-    scenario_id = request.POST.get("scenario") or ""
-    scenario = (
-        get_object_or_404(Scenario, pk=int(scenario_id), case_id=exercise.case_id)
-        if scenario_id.isdigit()
-        else None
-    )
+    scenario_id = (request.POST.get("scenario") or "").strip()
+    if scenario_id and not scenario_id.isdigit():
+        return _judgment_status(request, error=_("This cell is not part of the exercise."))
     try:
         save_score(
             participant=participant,
-            option=option,
-            criterion=criterion,
-            scenario=scenario,
+            option=option_id,
+            criterion=criterion_id,
+            scenario=int(scenario_id) if scenario_id else None,
             raw_value=request.POST.get("value"),
             raw_rationale=request.POST.get("rationale"),
             raw_confidence=request.POST.get("confidence"),

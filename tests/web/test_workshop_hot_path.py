@@ -1,0 +1,162 @@
+"""The two requests a full workshop room makes most: the phase poll and the autosave of one cell.
+
+Two hundred participants poll every few seconds and save about once a second, so these tests pin their cost in
+queries and check that the short paths keep the same rules as the full ones.
+"""
+
+import pytest
+from django.db import IntegrityError
+from django.test import Client
+from django.urls import reverse
+
+from policies.models import Exercise, Role, ScoreJudgment
+from policies.models.exercises import Phase
+from policies.services import judgments
+from tests.factories import CaseFactory, MembershipFactory, OptionFactory, ScenarioFactory
+from tests.web.test_workshop_flow import guest, score, workshop
+
+pytestmark = pytest.mark.django_db
+
+
+def scoring_workshop() -> Exercise:
+    exercise = workshop()
+    Exercise.objects.filter(pk=exercise.pk).update(phase=Phase.SCORING)
+    exercise.refresh_from_db()
+    return exercise
+
+
+def token(exercise: Exercise) -> str:
+    exercise.refresh_from_db()
+    return f"{exercise.phase}-{exercise.current_round}-{exercise.version}"
+
+
+def test_a_participants_unchanged_poll_costs_at_most_two_queries(django_assert_max_num_queries) -> None:
+    exercise = scoring_workshop()
+    amina, _participant = guest(exercise, "Amina")
+    state = reverse("workshop-state", args=[exercise.pk])
+    current = token(exercise)
+    amina.get(state, {"v": current}, headers={"HX-Request": "true"})  # the first poll records last_seen
+    # The session (unless a shared cache holds it) and the participant's row with its exercise.
+    with django_assert_max_num_queries(2):
+        response = amina.get(state, {"v": current}, headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["ETag"] == f'"{current}"'
+
+
+def test_a_poll_after_a_phase_change_returns_the_new_stage() -> None:
+    exercise = scoring_workshop()
+    amina, _participant = guest(exercise, "Amina")
+    old = token(exercise)
+    Exercise.objects.filter(pk=exercise.pk).update(phase=Phase.REVEAL, version=exercise.version + 1)
+    response = amina.get(
+        reverse("workshop-state", args=[exercise.pk]), {"v": old}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert 'data-phase="reveal"' in response.content.decode()
+    assert response["ETag"] == f'"{token(exercise)}"'
+
+
+def test_a_stranger_polling_or_saving_gets_a_404() -> None:
+    exercise = scoring_workshop()
+    stranger = Client()
+    option, criterion = exercise.options.first(), exercise.criteria.first()
+    assert stranger.get(reverse("workshop-state", args=[exercise.pk])).status_code == 404
+    assert score(stranger, exercise, option, criterion, "3").status_code == 404
+    assert not ScoreJudgment.objects.exists()
+
+
+def test_a_guest_of_one_workshop_cannot_poll_or_save_in_another() -> None:
+    first, other = scoring_workshop(), scoring_workshop()
+    amina, _participant = guest(first, "Amina")
+    option, criterion = other.options.first(), other.criteria.first()
+    assert amina.get(reverse("workshop-state", args=[other.pk])).status_code == 404
+    assert score(amina, other, option, criterion, "3").status_code == 404
+    assert not ScoreJudgment.objects.exists()
+
+
+def test_a_cell_save_costs_a_bounded_number_of_queries(django_assert_max_num_queries) -> None:
+    exercise = scoring_workshop()
+    amina, _participant = guest(exercise, "Amina")
+    option, criterion = exercise.options.first(), exercise.criteria.first()
+    # Session, participant with exercise, the cell check, then the locked read, insert and history row inside
+    # one transaction (savepoint included).
+    with django_assert_max_num_queries(10):
+        assert (
+            score(amina, exercise, option, criterion, "4", rationale="why", confidence="2").status_code == 200
+        )
+    with django_assert_max_num_queries(9):
+        assert score(amina, exercise, option, criterion, "6").status_code == 200
+    judgment = ScoreJudgment.objects.get()
+    # Rationale and confidence not sent are kept; each save leaves a history row.
+    assert (judgment.value, judgment.rationale, judgment.confidence) == (6, {"en": "why"}, 2)
+    assert list(judgment.history.order_by("history_id").values_list("value", "history_type")) == [
+        (4, "+"),
+        (6, "~"),
+    ]
+
+
+def test_a_member_saves_through_the_same_short_path(client, login) -> None:
+    exercise = scoring_workshop()
+    membership = MembershipFactory(team=exercise.team, role=Role.PARTICIPANT)
+    client.force_login(membership.user)
+    option, criterion = exercise.options.first(), exercise.criteria.first()
+    # The first save creates the member's participant row through the full path.
+    assert score(client, exercise, option, criterion, "2").status_code == 200
+    assert score(client, exercise, option, criterion, "3").status_code == 200
+    assert ScoreJudgment.objects.get().value == 3
+    observer = Client()
+    observer.force_login(MembershipFactory(team=exercise.team, role=Role.OBSERVER).user)
+    assert score(observer, exercise, option, criterion, "9").status_code == 403
+    assert ScoreJudgment.objects.get().value == 3
+
+
+@pytest.mark.parametrize("scenario", ["abc", "1.5", "-1", "99999999"])
+def test_a_bad_or_foreign_scenario_is_refused_and_nothing_is_written(scenario: str) -> None:
+    exercise = scoring_workshop()
+    amina, _participant = guest(exercise, "Amina")
+    option, criterion = exercise.options.first(), exercise.criteria.first()
+    response = score(amina, exercise, option, criterion, "3", scenario=scenario)
+    assert response.status_code == 422
+    assert "not part of the exercise" in response.content.decode()
+    assert not ScoreJudgment.objects.exists()
+
+
+def test_cells_outside_the_exercise_are_refused() -> None:
+    exercise = scoring_workshop()
+    amina, _participant = guest(exercise, "Amina")
+    criterion = exercise.criteria.first()
+    elsewhere = OptionFactory(case=CaseFactory(team=exercise.team))
+    not_in_play = OptionFactory(case=exercise.case)  # same case, left out of the exercise
+    foreign_scenario = ScenarioFactory(case=CaseFactory(team=exercise.team))
+    for option in (elsewhere, not_in_play):
+        assert score(amina, exercise, option, criterion, "3").status_code == 422
+    ok_option = exercise.options.first()
+    assert (
+        score(amina, exercise, ok_option, criterion, "3", scenario=str(foreign_scenario.pk)).status_code
+        == 422
+    )
+    assert not ScoreJudgment.objects.exists()
+
+
+def test_a_double_submit_of_a_new_cell_becomes_an_update(monkeypatch) -> None:
+    exercise = scoring_workshop()
+    _client, participant = guest(exercise, "Amina")
+    participant.exercise = exercise
+    option, criterion = exercise.options.first(), exercise.criteria.first()
+    judgments.save_score(participant=participant, option=option, criterion=criterion, raw_value="1")
+    # The other request's insert landed between this one's locked read (which found no row) and its insert.
+    real_select = ScoreJudgment.objects.select_for_update
+    reads = []
+
+    def first_read_misses():
+        reads.append(1)
+        return real_select().none() if len(reads) == 1 else real_select()
+
+    def insert_collides(**fields: object) -> ScoreJudgment:
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(ScoreJudgment.objects, "select_for_update", first_read_misses)
+    monkeypatch.setattr(ScoreJudgment.objects, "create", insert_collides)
+    saved = judgments.save_score(participant=participant, option=option, criterion=criterion, raw_value="7")
+    assert saved.value == 7
+    assert list(ScoreJudgment.objects.values_list("value", flat=True)) == [7]
