@@ -49,6 +49,17 @@ def needs(condition: bool, reason: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(not condition and not REQUIRE_SERVICES, reason=reason)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: with Redis as the cache (CI), throttling counters and cached
+    sessions would otherwise outlive the test, and the database rows they describe."""
+    if os.environ.get("DJANGO_SETTINGS_MODULE"):
+        from django.core.cache import cache
+
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def login(client):
     """Log a fresh member of a team in: login(role, team=None) -> membership."""

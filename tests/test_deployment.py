@@ -1,5 +1,6 @@
 """The deployment files agree with the settings they feed."""
 
+import json
 import os
 import re
 import subprocess
@@ -66,3 +67,39 @@ def test_production_settings_pass_check_deploy(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def settings_with(tmp_path: Path, **variables: str) -> dict:
+    """The cache and session settings a fresh process derives from these environment variables."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}},
+        "DATA_DIR": str(tmp_path),
+        **variables,
+    }
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps([settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_shared_cache_serves_sessions_and_throttling_in_production(tmp_path: Path) -> None:
+    assert settings_with(tmp_path, CACHE_URL="redis://127.0.0.1:6379/1") == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
+    # Without one, each process's own memory would serve stale sessions: they stay in the database.
+    assert settings_with(tmp_path) == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+    ]
+    assert compose()["x-app-environment"]["CACHE_URL"].startswith("redis://redis:")
