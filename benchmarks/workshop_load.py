@@ -1,6 +1,6 @@
 """Load test of a live workshop: N participants join by code and save judgments against a real server.
 
-    python benchmarks/workshop_load.py [--quick] [--participants N] [--saves 60] [--duration 60]
+    python benchmarks/workshop_load.py [--quick] [--participants N] [--saves 60] [--duration 60] [--soak SECONDS]
 
 1. creates a fresh PostgreSQL database on 127.0.0.1:5432 (user postgres; falls back to SQLite in a temporary
    DATA_DIR when PostgreSQL is unreachable, and says so in the JSON), migrates it and seeds a facilitated
@@ -14,11 +14,21 @@
 The last line is a JSON object with participants, saves, p50_ms, p95_ms, p99_ms, errors and lost (plus the
 poll latencies and the database used). Target on 2 cores: 200 participants x 60 saves within 60 s, p95 under
 150 ms, no errors, nothing lost. --quick runs 50 participants for 30 s.
+
+--soak SECONDS keeps the room busy for that long: each participant goes on re-saving its cells in a loop at the
+same pace, while a facilitator's five browsers each request a report, follow its progress bar to the end and
+request the next one (five builds in flight), built by two Celery workers the benchmark starts on Redis
+(redis://127.0.0.1:6379, a free database of its own among 10-15; the filesystem broker when Redis is down).
+Every 10 s it samples the resident memory of each process (gunicorn master and workers, Celery workers and
+the Chromium they drive for charts). The JSON adds the report throughput (reports_done, reports_failed,
+reports_unfinished, reports_per_min, report_p50_s, report_p95_s), duplicated (judgment rows beyond one per
+participant, cell and round) and memory (start, max and end MB per process, with a short series).
 """
 
 import argparse
 import contextlib
 import http.client
+import itertools
 import json
 import os
 import random
@@ -36,13 +46,19 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+REDIS = {"host": "127.0.0.1", "port": 6379}
+FACILITATOR_PASSWORD = "bench-Facilitator-2024"  # a throwaway database's only account
+REPORT_REQUESTERS = 5
 
 SEED = """
 import json
-from policies.models import Case, Criterion, Exercise, Option, Team
+from django.contrib.auth import get_user_model
+from policies.models import Case, Criterion, Exercise, Membership, Option, Role, Team
 from policies.models.exercises import Phase
 from policies.services.workshop import issue_join_code
 team = Team.objects.create(name="Bench", slug="bench")
+facilitator = get_user_model().objects.create_user("bench-facilitator", password=FACILITATOR_PASSWORD)
+Membership.objects.create(team=team, user=facilitator, role=Role.FACILITATOR)
 case = Case.objects.create(team=team, key="bench", title={"en": "Bench"})
 options = [Option.objects.create(case=case, key=f"o{i}", name={"en": f"Option {i}"}, position=i) for i in range(6)]
 criteria = [Criterion.objects.create(case=case, key=f"c{j}", name={"en": f"Criterion {j}"}, position=j,
@@ -52,7 +68,7 @@ exercise = Exercise.objects.create(team=team, case=case, key="bench", title={"en
 exercise.options.set(options)
 exercise.criteria.set(criteria)
 exercise = issue_join_code(exercise=exercise)
-print(json.dumps({"exercise": exercise.pk, "code": exercise.join_code,
+print(json.dumps({"exercise": exercise.pk, "code": exercise.join_code, "facilitator": facilitator.username,
       "cells": [[o.pk, c.pk] for o in options for c in criteria]}))
 """
 
@@ -85,18 +101,39 @@ def drop_postgres(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class Participant(threading.Thread):
-    def __init__(
-        self, index: int, port: int, setup: dict, saves: int, duration: float, start_at: float
-    ) -> None:
+def redis_broker(hold_seconds: float) -> tuple[str | None, str]:
+    """A Redis database of the run's own (an empty one among 10-15, claimed with a key), or (None, reason).
+
+    Its own, because workers sharing a queue with another run would take that run's report ids for theirs.
+    """
+    try:
+        import redis
+
+        for db in range(10, 16):
+            client = redis.Redis(**REDIS, db=db, socket_timeout=3, socket_connect_timeout=3)
+            if client.dbsize() == 0 and client.set(
+                "workshop_load:owner", os.getpid(), nx=True, ex=int(hold_seconds)
+            ):
+                return f"redis://{REDIS['host']}:{REDIS['port']}/{db}", ""
+        return None, "Redis has no free database among 10-15"
+    except Exception as exc:
+        return None, f"Redis unreachable ({type(exc).__name__}: {exc})".strip()[:200]
+
+
+def release_redis(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url, socket_timeout=3).flushdb()  # the queues and the claim: the database was empty
+
+
+class Browser(threading.Thread):
+    """One person's browser: a keep-alive connection with its cookies."""
+
+    def __init__(self, port: int) -> None:
         super().__init__(daemon=True)
-        self.index, self.port, self.setup = index, port, setup
-        self.saves, self.duration, self.start_at = saves, duration, start_at
+        self.port = port
         self.cookies: dict[str, str] = {}
-        self.latencies: list[float] = []
-        self.poll_latencies: list[float] = []
         self.errors: list[str] = []
-        self.accepted: dict[tuple[int, int], float] = {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
     def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
@@ -121,6 +158,37 @@ class Participant(threading.Thread):
                 self.cookies[key.strip()] = rest.split(";", 1)[0]
         return response.status, payload.decode("utf-8", "replace")
 
+    def csrf_token(self, path: str) -> str | None:
+        """The form's CSRF token, or None after recording why the page did not give one."""
+        status, html = self.request("GET", path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        if status != 200 or token is None:
+            self.errors.append(f"{path} {status}")
+            return None
+        return token.group(1)
+
+
+class Participant(Browser):
+    def __init__(
+        self,
+        index: int,
+        port: int,
+        setup: dict,
+        saves: int,
+        duration: float,
+        start_at: float,
+        until: float | None = None,
+    ) -> None:
+        super().__init__(port)
+        self.index, self.setup = index, setup
+        self.saves, self.duration, self.start_at, self.until = saves, duration, start_at, until
+        self.latencies: list[float] = []
+        self.poll_latencies: list[float] = []
+        self.accepted: dict[tuple[int, int], float] = {}
+        self.accepted_saves = 0
+        # Values sent after the last accepted one whose save failed: the server may or may not have kept them.
+        self.unsure: dict[tuple[int, int], set[float]] = {}
+
     def run(self) -> None:
         try:
             self.play()
@@ -130,15 +198,13 @@ class Participant(threading.Thread):
     def play(self) -> None:
         time.sleep(max(0.0, self.start_at - time.monotonic()))
         code, exercise = self.setup["code"], self.setup["exercise"]
-        status, html = self.request("GET", f"/join/{code}/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-        if status != 200 or token is None:
-            self.errors.append(f"join page {status}")
+        token = self.csrf_token(f"/join/{code}/")
+        if token is None:
             return
         status, _ = self.request(
             "POST",
             "/join/",
-            {"csrfmiddlewaretoken": token.group(1), "code": code, "name": f"bench-{self.index}", "join": "1"},
+            {"csrfmiddlewaretoken": token, "code": code, "name": f"bench-{self.index}", "join": "1"},
         )
         if status != 302:
             self.errors.append(f"join {status}")
@@ -149,9 +215,18 @@ class Participant(threading.Thread):
         interval = self.duration / max(len(cells), 1)
         next_poll = time.monotonic()
         phase = "scoring-1-"
-        for n, (option, criterion) in enumerate(cells):
+        # A soak goes round the cells again and again at the same pace until its end; a plain run saves each once.
+        schedule = (
+            ((n, cells[n % len(cells)]) for n in itertools.count())
+            if self.until is not None
+            else enumerate(cells)
+        )
+        for n, (option, criterion) in schedule:
             due = self.start_at + 1.0 + n * interval + random.uniform(0, interval * 0.5)
-            while time.monotonic() < due:
+            if self.until is not None and max(due, time.monotonic()) > self.until:
+                break  # a soak ends on time, even for a participant the server kept behind schedule
+            # The screen polls every 2 s even when saves fall behind schedule, as a browser's timer does.
+            while True:
                 if time.monotonic() >= next_poll:
                     began = time.perf_counter()
                     status, _ = self.request(
@@ -161,20 +236,194 @@ class Participant(threading.Thread):
                     if status not in (200, 204):
                         self.errors.append(f"poll {status}")
                     next_poll = time.monotonic() + 2.0
+                if time.monotonic() >= due:
+                    break
                 time.sleep(min(0.05, max(0.0, due - time.monotonic())))
             value = float((self.index * 7 + n * 13) % 101)
             began = time.perf_counter()
-            status, _ = self.request(
-                "POST",
-                f"/exercises/{exercise}/play/scores/{option}/{criterion}/",
-                {"value": f"{value:g}", "rationale": f"r{self.index}-{n}", "confidence": "3"},
-                headers=csrf,
-            )
+            try:
+                status, _ = self.request(
+                    "POST",
+                    f"/exercises/{exercise}/play/scores/{option}/{criterion}/",
+                    {"value": f"{value:g}", "rationale": f"r{self.index}-{n}", "confidence": "3"},
+                    headers=csrf,
+                )
+            except OSError as exc:  # the connection failed twice: an error, and the participant carries on
+                status = f"{type(exc).__name__}"
             self.latencies.append((time.perf_counter() - began) * 1000)
             if status == 200:
                 self.accepted[(option, criterion)] = value
+                self.accepted_saves += 1
+                self.unsure.pop((option, criterion), None)
             else:
+                self.unsure.setdefault((option, criterion), set()).add(value)
                 self.errors.append(f"save {status}")
+
+
+class ReportRequester(Browser):
+    """A facilitator's browser tab on the reports page: request a report, follow its progress bar, again."""
+
+    def __init__(
+        self, port: int, setup: dict, kind: str, start_at: float, until: float, grace: float
+    ) -> None:
+        super().__init__(port)
+        self.setup, self.kind, self.start_at, self.until, self.grace = setup, kind, start_at, until, grace
+        self.done_seconds: list[float] = []
+        self.failed: list[str] = []
+        self.unfinished = 0
+
+    def run(self) -> None:
+        try:
+            self.work()
+        except Exception as exc:
+            self.errors.append(f"reports {type(exc).__name__}: {exc}")
+
+    def work(self) -> None:
+        time.sleep(max(0.0, self.start_at - time.monotonic()))
+        token = self.csrf_token("/login/")
+        if token is None:
+            return
+        form = {
+            "csrfmiddlewaretoken": token,
+            "username": self.setup["facilitator"],
+            "password": FACILITATOR_PASSWORD,
+        }
+        status, _ = self.request("POST", "/login/", form)
+        if status != 302:
+            self.errors.append(f"login {status}")
+            return
+        htmx = {"X-CSRFToken": self.cookies.get("csrftoken", ""), "HX-Request": "true"}
+        exercise = self.setup["exercise"]
+        requested = 0
+        while time.monotonic() < self.until or not requested:  # at least one each, however slow the login was
+            requested += 1
+            began = time.monotonic()
+            status, html = self.request(
+                "POST", f"/exercises/{exercise}/reports/", {"kind": self.kind, "language": "en"}, htmx
+            )
+            found = re.search(r'data-report="(\d+)"', html)
+            if status != 202 or found is None:
+                self.errors.append(f"report request {status}")
+                time.sleep(1.0)
+                continue
+            outcome = self.follow(int(found.group(1)), htmx)
+            if outcome == "done":
+                self.done_seconds.append(time.monotonic() - began)
+            elif outcome is None:
+                self.unfinished += 1
+            else:
+                self.failed.append(outcome)
+
+    def follow(self, report: int, headers: dict) -> str | None:
+        """Poll like the progress bar (every second) until the job ends; None if it outlives the grace period."""
+        deadline = self.until + self.grace
+        while time.monotonic() < deadline:
+            time.sleep(1.0)
+            status, html = self.request("GET", f"/reports/{report}/", headers=headers)
+            if status >= 500:
+                self.errors.append(f"report status {status}")
+                continue
+            state = re.search(r'data-status="(\w+)"', html)
+            if state and state.group(1) in ("done", "failed", "cancelled"):
+                return "done" if state.group(1) == "done" else f"{state.group(1)}: report {report}"
+        return None
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of one process: psutil when installed, else the kernel's own account in /proc."""
+    try:
+        import psutil
+
+        return psutil.Process(pid).memory_info().rss / 2**20
+    except ImportError:
+        pass
+    except Exception:
+        return None
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    pending, found = children(pid), []
+    while pending:
+        child = pending.pop()
+        found.append(child)
+        pending += children(child)
+    return found
+
+
+class MemorySampler(threading.Thread):
+    """Every few seconds, the RSS of each server process; what a leak or a runaway Chromium would show."""
+
+    def __init__(self, server: int, workers: list[int], every: float = 10.0) -> None:
+        super().__init__(daemon=True)
+        self.server, self.workers, self.every = server, workers, every
+        self.series: dict[str, list[float]] = {}
+        self.stop = threading.Event()
+
+    def processes(self) -> dict[str, list[int]]:
+        """Label -> pids; the Chromium a worker drives for chart export is summed under that worker."""
+        found = {"gunicorn master": [self.server]}
+        for pid in sorted(children(self.server)):
+            found[f"gunicorn worker {pid}"] = [pid]
+        for n, pid in enumerate(self.workers, 1):
+            found[f"celery worker {n}"] = [pid]
+            found[f"celery worker {n} children"] = descendants(pid)
+        return found
+
+    def sample(self) -> None:
+        for label, pids in self.processes().items():
+            sizes = [size for size in map(rss_mb, pids) if size is not None]
+            if sizes or label in self.series:
+                self.series.setdefault(label, []).append(round(sum(sizes), 1))
+
+    def run(self) -> None:
+        while True:
+            self.sample()
+            if self.stop.wait(self.every):
+                self.sample()
+                return
+
+    def summary(self) -> dict[str, dict]:
+        def short(values: list[float], points: int = 12) -> list[float]:
+            step = max(1, -(-len(values) // points))
+            return values[::step] + ([values[-1]] if (len(values) - 1) % step else [])
+
+        return {
+            label: {
+                "start_mb": values[0],
+                "max_mb": max(values),
+                "end_mb": values[-1],
+                "series_mb": short(values),
+            }
+            for label, values in self.series.items()
+        }
+
+
+def query(url: str | None, sqlite_path: Path, sql: str, params: tuple) -> list[tuple]:
+    """Read the benchmark's database directly, beside the server: the count check trusts no HTTP answer."""
+    if url:
+        import psycopg
+
+        with psycopg.connect(url.replace("postgres://", "postgresql://")) as conn:
+            return conn.execute(sql, params).fetchall()
+    import sqlite3
+
+    with sqlite3.connect(sqlite_path) as conn:
+        return conn.execute(sql.replace("%s", "?"), params).fetchall()
 
 
 def stored_scores(url: str | None, sqlite_path: Path, exercise: int) -> dict[tuple[str, int, int], float]:
@@ -182,17 +431,17 @@ def stored_scores(url: str | None, sqlite_path: Path, exercise: int) -> dict[tup
         "SELECT p.alias, s.option_id, s.criterion_id, s.value FROM policies_scorejudgment s "
         "JOIN policies_participant p ON p.id = s.participant_id WHERE p.exercise_id = %s AND s.scenario_id IS NULL"
     )
-    if url:
-        import psycopg
+    return {(alias, o, c): v for alias, o, c, v in query(url, sqlite_path, sql, (exercise,))}
 
-        with psycopg.connect(url.replace("postgres://", "postgresql://")) as conn:
-            rows = conn.execute(sql, (exercise,)).fetchall()
-    else:
-        import sqlite3
 
-        with sqlite3.connect(sqlite_path) as conn:
-            rows = conn.execute(sql.replace("%s", "?"), (exercise,)).fetchall()
-    return {(alias, o, c): v for alias, o, c, v in rows}
+def duplicated_judgments(url: str | None, sqlite_path: Path, exercise: int) -> int:
+    """Rows beyond the one a participant may have per cell, scenario and round (the constraint's promise)."""
+    sql = (
+        "SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n FROM policies_scorejudgment s "
+        "JOIN policies_participant p ON p.id = s.participant_id WHERE p.exercise_id = %s "
+        "GROUP BY s.participant_id, s.option_id, s.criterion_id, s.scenario_id, s.round) AS cells WHERE n > 1"
+    )
+    return int(query(url, sqlite_path, sql, (exercise,))[0][0])
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -202,6 +451,42 @@ def percentile(values: list[float], q: float) -> float:
     k = (len(ordered) - 1) * q
     low, high = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def start_celery_workers(count: int, env: dict, logs: Path) -> list[subprocess.Popen]:
+    """As deployed: separate worker processes, one job each at a time, on the run's own broker."""
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    workers = []
+    for n in range(1, count + 1):
+        log = open(logs / f"celery-{n}.log", "w")  # noqa: SIM115 - the worker writes to it until the end
+        workers.append(
+            subprocess.Popen(
+                [
+                    celery,
+                    "-A",
+                    "workbench",
+                    "worker",
+                    "--pool=solo",
+                    f"--hostname=bench{n}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--loglevel=warning",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
+    return workers
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def main() -> None:
@@ -214,12 +499,22 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds over which each one saves")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--soak", type=float, default=None, metavar="SECONDS", help="keep scoring, with reports"
+    )
+    parser.add_argument("--report-kind", default="pdf", choices=["pdf", "xlsx", "csv", "json"])
+    parser.add_argument("--celery-workers", type=int, default=2)
+    parser.add_argument("--report-grace", type=float, default=180.0, help="seconds to let reports finish")
+    parser.add_argument("--sample-every", type=float, default=10.0, help="seconds between memory samples")
     args = parser.parse_args()
     if args.quick:
         args.participants, args.duration = 50, 30.0
 
     data_dir = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
     url, fallback = postgres_database()
+    broker, broker_fallback = (None, "")
+    if args.soak:
+        broker, broker_fallback = redis_broker(hold_seconds=args.soak + args.report_grace + 600)
     env = {
         **os.environ,
         "DATA_DIR": str(data_dir),
@@ -231,12 +526,27 @@ def main() -> None:
         env["DATABASE_URL"] = url
     else:
         env.pop("DATABASE_URL", None)
+    if broker:
+        env["CELERY_BROKER_URL"] = broker
+    elif args.soak:
+        env.pop(
+            "CELERY_BROKER_URL", None
+        )  # never a shared queue: the filesystem broker in the run's DATA_DIR
     python = sys.executable
     server = None
+    workers: list[subprocess.Popen] = []
+    sampler = None
+    setup_began = time.monotonic()
     try:
         subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
         seeded = subprocess.run(
-            [python, "manage.py", "shell", "-c", SEED],
+            [
+                python,
+                "manage.py",
+                "shell",
+                "-c",
+                SEED.replace("FACILITATOR_PASSWORD", repr(FACILITATOR_PASSWORD)),
+            ],
             cwd=ROOT,
             env=env,
             check=True,
@@ -260,6 +570,8 @@ def main() -> None:
             cwd=ROOT,
             env=env,
         )
+        if args.soak:
+            workers = start_celery_workers(args.celery_workers, env, data_dir)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -269,59 +581,109 @@ def main() -> None:
                 time.sleep(0.2)
         time.sleep(1.0)
         start = time.monotonic() + 1.0
+        until = start + args.soak if args.soak else None
         # Participants arrive over the first few seconds, as in a room.
         people = [
-            Participant(i, port, setup, min(args.saves, 60), args.duration, start + random.uniform(0, 3))
+            Participant(
+                i, port, setup, min(args.saves, 60), args.duration, start + random.uniform(0, 3), until
+            )
             for i in range(args.participants)
         ]
+        # Reports are asked for once there is something to report on, and go on for the whole soak.
+        reporters = (
+            [
+                ReportRequester(port, setup, args.report_kind, start + 5 + i, until, args.report_grace)
+                for i in range(REPORT_REQUESTERS)
+            ]
+            if until is not None
+            else []
+        )
+        if args.soak:
+            sampler = MemorySampler(server.pid, [worker.pid for worker in workers], every=args.sample_every)
+            sampler.start()
         began = time.monotonic()
-        for person in people:
+        for person in [*people, *reporters]:
             person.start()
         for person in people:
-            person.join(timeout=args.duration + 300)
+            person.join(timeout=(args.soak or args.duration) + 300)
+        for reporter in reporters:
+            reporter.join(timeout=args.report_grace + 120)
         elapsed = time.monotonic() - began
-        stored = stored_scores(url, data_dir / "workbench.sqlite3", setup["exercise"])
-        lost = sum(
-            1
-            for person in people
-            for (option, criterion), value in person.accepted.items()
-            if stored.get((f"bench-{person.index}", option, criterion)) != value
-        )
+        if sampler is not None:
+            sampler.stop.set()
+            sampler.join(timeout=30)
+        sqlite_path = data_dir / "workbench.sqlite3"
+        stored = stored_scores(url, sqlite_path, setup["exercise"])
+        lost = 0
+        for person in people:
+            for (option, criterion), value in person.accepted.items():
+                kept = stored.get((f"bench-{person.index}", option, criterion))
+                # A later save that failed may still have been written: that is not a lost write.
+                if kept != value and kept not in person.unsure.get((option, criterion), set()):
+                    lost += 1
         latencies = [ms for person in people for ms in person.latencies]
         polls = [ms for person in people for ms in person.poll_latencies]
-        errors = [error for person in people for error in person.errors]
+        errors = [error for person in [*people, *reporters] for error in person.errors]
         result = {
             "participants": args.participants,
             "saves": len(latencies),
-            "accepted": sum(len(person.accepted) for person in people),
+            "accepted": sum(person.accepted_saves for person in people),
             "p50_ms": round(percentile(latencies, 0.50), 1),
             "p95_ms": round(percentile(latencies, 0.95), 1),
             "p99_ms": round(percentile(latencies, 0.99), 1),
             "mean_ms": round(statistics.fmean(latencies), 1) if latencies else None,
             "errors": len(errors),
             "lost": lost,
+            "duplicated": duplicated_judgments(url, sqlite_path, setup["exercise"]),
             "polls": len(polls),
             "poll_p95_ms": round(percentile(polls, 0.95), 1),
             "elapsed_s": round(elapsed, 1),
+            "setup_s": round(began - setup_began, 1),
             "database": "postgresql" if url else "sqlite",
             "workers": args.workers,
             "threads": args.threads,
         }
+        if args.soak:
+            built = [seconds for reporter in reporters for seconds in reporter.done_seconds]
+            failed = [failure for reporter in reporters for failure in reporter.failed]
+            result |= {
+                "soak_s": args.soak,
+                "broker": "redis" if broker else "filesystem",
+                "celery_workers": args.celery_workers,
+                "report_kind": args.report_kind,
+                "reports_requested_concurrently": REPORT_REQUESTERS,
+                "reports_done": len(built),
+                "reports_failed": len(failed),
+                "reports_unfinished": sum(reporter.unfinished for reporter in reporters),
+                "reports_per_min": round(len(built) / (args.soak / 60), 2),
+                "report_p50_s": round(percentile(built, 0.50), 1),
+                "report_p95_s": round(percentile(built, 0.95), 1),
+            }
+            if failed:
+                reasons = query(
+                    url,
+                    sqlite_path,
+                    "SELECT DISTINCT error FROM policies_report WHERE status = %s",
+                    ("failed",),
+                )
+                result["report_errors"] = [reason for (reason,) in reasons][:3]
+            result["memory"] = sampler.summary() if sampler else {}
         if fallback:
             result["fallback"] = fallback + "; ran on SQLite instead"
+        if broker_fallback:
+            result["broker_fallback"] = broker_fallback + "; ran on the filesystem broker instead"
         if errors:
             result["first_errors"] = sorted(set(errors))[:5]
         print(json.dumps(result))
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        for process in [*workers, *([server] if server is not None else [])]:
+            stop(process)
         if url:
             with contextlib.suppress(Exception):  # best-effort clean-up
                 drop_postgres(url)
+        if broker:
+            with contextlib.suppress(Exception):
+                release_redis(broker)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
