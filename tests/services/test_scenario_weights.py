@@ -1,20 +1,25 @@
 """Weights that differ by scenario: saving them, refusing what the exercise does not collect, and the results
 they feed (the scenario robustness rules), plus AHP group weights from the pairwise matrices."""
 
+import json
+
 import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 
 from policies import analysis
+from policies.casefile.validation import CaseFileError, parse_case_file
 from policies.models import Exercise, PairwiseJudgment, ScoreJudgment, WeightJudgment
 from policies.models.exercises import Phase
 from policies.selectors.analysis_results import AnalysisRequest, analysis_results
+from policies.selectors.case_export import export_case
 from policies.selectors.exercise_arrays import exercise_arrays
 from policies.selectors.workshop import group_ahp_weights
 from policies.services import workshop as services
+from policies.services.case_import import import_case
 from policies.services.exercise_setup import create_exercise
 from policies.services.judgments import save_weight
-from tests.factories import ParticipantFactory, ScenarioFactory, make_exercise
+from tests.factories import ParticipantFactory, ScenarioFactory, TeamFactory, make_exercise
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +257,40 @@ def test_ahp_group_weights_are_the_geometric_mean_of_the_matrices_not_the_mean_o
     late = ParticipantFactory(exercise=exercise)
     services.save_pairwise(participant=late, raw={(a.pk, b.pk): "1/9"})
     np.testing.assert_allclose(analysis_results(exercise).weights.group, geometric, rtol=1e-9)
+
+
+def test_case_files_carry_scenario_weights_and_the_setting_exactly() -> None:
+    exercise, _options = robust_exercise(weights_by_scenario=True)
+    exported = export_case(exercise.case)
+    (item,) = exported["exercises"]
+    second = in_order(exercise.scenarios)[1]
+    assert item["weights_by_scenario"] is True
+    scenario_weights = [w for w in item["weights"] if w.get("scenario")]
+    assert {w["scenario"] for w in scenario_weights} == {second.key} and len(scenario_weights) == 2
+    # Baseline weights first for each participant, then the scenario's (the canonical order).
+    first_person = [
+        w.get("scenario") for w in item["weights"] if w["participant"] == item["participants"][0]["id"]
+    ]
+    assert first_person == [None, None, second.key, second.key]
+
+    copy = import_case(case_file=parse_case_file(json.dumps(exported)), team=TeamFactory())
+    copied = copy.exercises.get()
+    assert copied.weights_by_scenario
+    assert WeightJudgment.objects.filter(participant__exercise=copied, scenario__key=second.key).count() == 2
+    assert export_case(copy) == exported
+    table = analysis_results(copied).scenarios
+    assert table is not None and table.choices == analysis_results(exercise).scenarios.choices
+
+
+def test_case_files_refuse_a_weight_for_a_scenario_outside_the_exercise() -> None:
+    exercise, _options = robust_exercise(weights_by_scenario=True)
+    exported = export_case(exercise.case)
+    exercise_item = exported["exercises"][0]
+    outside = {**exercise_item["weights"][-1], "scenario": "no-such-scenario"}
+    duplicate = dict(exercise_item["weights"][-1])
+    n = len(exercise_item["weights"])
+    exercise_item["weights"] += [outside, duplicate]
+    with pytest.raises(CaseFileError) as caught:
+        parse_case_file(json.dumps(exported))
+    paths = [problem.path for problem in caught.value.problems]
+    assert paths == [f"$.exercises[0].weights[{n}].scenario", f"$.exercises[0].weights[{n + 1}]"]
