@@ -38,6 +38,15 @@
     }
   }, true);
 
+  // A slider moved by the arrow keys fires "change" at every step, and each would be a save racing the
+  // next; the debounced "input" save already carries every move, by mouse or keyboard.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("form.autosave input[type=range]")) {
+      event.stopPropagation();
+    }
+  }, true);
+
   // Autosave: "Saving…", then the server's "Saved" or its error; a dropped connection or a server failure
   // says "Not saved" and the form is sent again (with whatever it holds by then) until it gets through.
   var pending = new Set();
@@ -79,8 +88,24 @@
   document.addEventListener("htmx:responseError", failed);
   document.addEventListener("htmx:timeout", failed);
 
+  // One save per form at a time: a save cut short in the browser may still reach the server after the one
+  // that replaced it and overwrite newer text (a rationale, then a confidence picked at once). A save asked
+  // for while another is on its way waits for it, then sends the form as it is by then.
+  var queued = new Set();
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.detail && event.detail.elt;
+    if (form && form.classList && form.classList.contains("autosave") && form.classList.contains("htmx-request")) {
+      event.preventDefault();
+      queued.add(form);
+    }
+  });
+
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = isAutosave(event);
+    if (form && queued.has(form)) {
+      queued.delete(form);
+      setTimeout(function () { if (window.htmx) { window.htmx.trigger(form, "change"); } }, 0);
+    }
     if (form && event.detail.successful) {
       pending.delete(form);
       retry();
@@ -110,6 +135,38 @@
       return f.classList.contains("htmx-request");
     });
     if (typing || saving) { event.preventDefault(); }
+  });
+
+  // A poll that replaces a region must not drop keyboard users on <body>. Within the same phase htmx puts focus
+  // back on the field with the same id; when the phase or round changes, whoever was working in the stage (or
+  // nowhere yet) is taken to its phase line, which says where the workshop now stands; any other region that
+  // lost the focus gives it to its [data-focus-after-swap] element, or to itself.
+  var swapped = null;
+
+  function step(elt) {
+    return elt.id === "stage" ? elt.getAttribute("data-phase") + "/" + elt.getAttribute("data-round") : "";
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || !target.id || !target.hasAttribute("data-poll")) { return; }
+    var active = document.activeElement;
+    var idle = !active || active === document.body;
+    swapped = { id: target.id, step: step(target), held: target.contains(active), idle: idle };
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var region = event.target;
+    if (!swapped || !region || region.id !== swapped.id) { return; }
+    var before = swapped;
+    swapped = null;
+    var active = document.activeElement;
+    var lost = !active || active === document.body;
+    var moved = region.id === "stage" && before.step !== step(region) && (before.held || before.idle);
+    if (!moved && !(lost && before.held)) { return; }
+    var landing = region.querySelector("[data-focus-after-swap]") || region;
+    if (!landing.hasAttribute("tabindex")) { landing.setAttribute("tabindex", "-1"); }
+    landing.focus({ preventScroll: false });
   });
 
   // Phase timer.
