@@ -39,7 +39,8 @@ def item_edit(request: HttpRequest, case_id: int, kind: str, item_id: int | None
     form_class = _form_class(kind)
     model = form_class._meta.model
     instance = get_object_or_404(model, pk=item_id, case=case) if item_id else None
-    form = form_class(request.POST or None, instance=instance, case=case)
+    # An empty POST is still a submission: bound, so its errors show (else a 422 with no message).
+    form = form_class(request.POST if request.method == "POST" else None, instance=instance, case=case)
     if request.method == "POST":
         if form.is_valid():
             item = save_case_item(case=case, form=form)

@@ -45,7 +45,8 @@ def case_export(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_import(request: HttpRequest, slug: str) -> HttpResponse:
     team, membership = get_team_for_user(request.user, slug)
     require_role(membership, CASE_EDITING_ROLES)
-    form = CaseUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = CaseUploadForm(request.POST if posted else None, request.FILES if posted else None)
     problems: list[object] = []
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -13,7 +13,7 @@ from policies.services.exercise_setup import create_exercise
 def exercise_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case, membership = get_case_for_user(request.user, case_id)
     require_role(membership, FACILITATING_ROLES)
-    form = ExerciseSetupForm(request.POST or None, case=case)
+    form = ExerciseSetupForm(request.POST if request.method == "POST" else None, case=case)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["scale"] = SCALES[data.pop("scale")][1]
