@@ -75,8 +75,15 @@ def exercise_for_code(raw: str | None) -> Exercise | None:
     )
 
 
+def refuse_nul(text: str) -> None:
+    """PostgreSQL cannot store a NUL character in text: refuse it here rather than fail in the database."""
+    if "\x00" in text:
+        raise ValidationError(_("Text may not contain NUL characters."), code="invalid")
+
+
 def join_as_guest(*, exercise: Exercise, display_name: str) -> Participant:
     name = " ".join((display_name or "").split())
+    refuse_nul(name)
     if exercise.anonymity != Anonymity.ANONYMOUS and not name:
         raise ValidationError(_("Enter the name the others will know you by."), code="required")
     if len(name) > 40:
@@ -329,6 +336,7 @@ def add_comment(
     text = (body or "").strip()
     if not text:
         raise ValidationError(_("Write something before posting."), code="required")
+    refuse_nul(text)
     if len(text) > 2000:
         raise ValidationError(_("Keep comments under 2000 characters."), code="too_long")
     if exercise.phase == Phase.CLOSED:

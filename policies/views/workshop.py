@@ -487,14 +487,11 @@ def comments(request: HttpRequest, exercise_id: int) -> HttpResponse:
         subject = request.POST.get("subject", "")
         kind, _sep, pk = subject.partition("-")
         parent_id = request.POST.get("parent") or ""
-        parent = (
-            Comment.objects.filter(pk=int(parent_id), exercise=exercise).first()
-            if parent_id.isdigit()
-            else None
-        )
+        parent_pk, subject_pk = _posted_id(parent_id), _posted_id(pk)
+        parent = Comment.objects.filter(pk=parent_pk, exercise=exercise).first() if parent_pk else None
         subject_obj = services.CommentSubject(
-            exercise.options.filter(pk=int(pk)).first() if kind == "o" and pk.isdigit() else None,
-            exercise.criteria.filter(pk=int(pk)).first() if kind == "c" and pk.isdigit() else None,
+            exercise.options.filter(pk=subject_pk).first() if kind == "o" and subject_pk else None,
+            exercise.criteria.filter(pk=subject_pk).first() if kind == "c" and subject_pk else None,
         )
         try:
             if parent_id and parent is None:
@@ -581,9 +578,15 @@ def _conflict(request: HttpRequest, exercise: Exercise, message: str, *, status:
     return render(request, "policies/workshop_facilitate.html", context, status=status)
 
 
+def _posted_id(raw: str | None) -> int | None:
+    """A posted id or version in ASCII digits, or None: "²".isdigit() is true, yet int("²") fails."""
+    text = raw or ""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def _expected_version(request: HttpRequest) -> int:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else -1
+    version = _posted_id(request.POST.get("version"))
+    return -1 if version is None else version
 
 
 @login_required
@@ -637,6 +640,12 @@ def settings_save(request: HttpRequest, exercise_id: int) -> HttpResponse:
     form = WorkshopSettingsForm(request.POST)
     if not form.is_valid():
         context = _dashboard_context(request, exercise)
+        if "version" in form.errors:
+            # The hidden version was tampered with or lost: nothing to show beside a field, so say it above the
+            # form, which keeps what was typed with the current version so that saving again works.
+            context["control_error"] = _("The form was incomplete: check the settings below and save again.")
+            form = WorkshopSettingsForm({**request.POST.dict(), "version": exercise.version})
+            form.is_valid()
         context["settings_form"] = form
         return render(request, "policies/workshop_facilitate.html", context, status=422)
     data = dict(form.cleaned_data)
