@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
+from policies.casefile.storage import MAX_SCORE
 from policies.models import Case, Criterion, Evidence, Option, Scenario
 from policies.models.exercises import Anonymity, Method, WeightingMethod
 from policies.models.fields import localize
@@ -103,6 +104,11 @@ class CriterionForm(CaseItemForm):
         data = super().clean() or {}
         low, high = data.get("scale_min"), data.get("scale_max")
         if low is not None and high is not None:
+            if max(abs(low), abs(high)) > MAX_SCORE:
+                # A score anywhere on the scale must fit the score_value_finite constraint.
+                raise forms.ValidationError(
+                    _("Scores lie between -%(max)g and %(max)g.") % {"max": MAX_SCORE}
+                )
             if low >= high:
                 raise forms.ValidationError(_("The scale minimum must be below its maximum."))
             if self.instance.pk:

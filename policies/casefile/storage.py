@@ -50,6 +50,15 @@ def storage_problems(case_file: CaseFile) -> Iterator[CaseFileProblem]:
     yield from _too_long(_CASE_LIMITS, case_file.case, "$.case")
     for i, source in enumerate(case_file.sources):
         yield from _too_long(_SOURCE_LIMITS, source, f"$.sources[{i}]")
+    for i, criterion in enumerate(case_file.criteria):
+        scale = criterion.scale
+        for end in ("min", "max"):
+            if scale is not None and abs(getattr(scale, end)) > MAX_SCORE:
+                # Every score on the scale must fit the score_value_finite constraint, or scoring fails later.
+                yield CaseFileProblem(
+                    f"$.criteria[{i}].scale.{end}",
+                    _("Scores lie between -%(max)g and %(max)g.") % {"max": MAX_SCORE},
+                )
     pairs: set[tuple[tuple[str, str], tuple[str, str]]] = set()
     for i, pair in enumerate(case_file.consistency):
         if (pair.a, pair.b) in pairs:
