@@ -8,6 +8,7 @@ import http.client
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -73,8 +74,9 @@ def gunicorn(transactional_db) -> Iterator[int]:  # type: ignore[no-untyped-def]
     }
     binary = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     server = subprocess.Popen(
+        # A long keep-alive, as browsers hold their connection: a socket closed between requests is no database fault.
         [binary, "workbench.wsgi", f"--bind=127.0.0.1:{port}", "--workers=1", "--threads=4",
-         "--worker-class=gthread", "--log-level=warning"],
+         "--worker-class=gthread", "--keep-alive=75", "--log-level=warning"],
         cwd=ROOT,
         env=env,
     )  # fmt: skip
@@ -89,7 +91,7 @@ def gunicorn(transactional_db) -> Iterator[int]:  # type: ignore[no-untyped-def]
                 pytest.fail("gunicorn did not start")
             time.sleep(0.1)
     yield port
-    server.terminate()
+    server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: no wait for idle keep-alive connections
     try:
         server.wait(timeout=15)
     except subprocess.TimeoutExpired:
