@@ -67,7 +67,7 @@ def test_a_job_is_built_once_even_if_delivered_twice() -> None:
 def test_a_chart_failure_fails_the_job_readably(settings, monkeypatch) -> None:
     from policies import chart_export
 
-    monkeypatch.setattr(chart_export, "_started", False)
+    monkeypatch.setattr(chart_export, "_browser", None)
     settings.CHROMIUM_PATH = "/nonexistent/chromium"
     report = Report.objects.create(exercise=scored_exercise())
     build_report(report.pk)
