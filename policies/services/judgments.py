@@ -3,14 +3,14 @@
 import math
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Exists
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from policies.models import Criterion, Exercise, Option, Participant, Scenario, ScoreJudgment, WeightJudgment
+from policies.models import Criterion, Exercise, Option, Participant, Scenario, WeightJudgment
 from policies.models.exercises import Anonymity, Phase
 from policies.models.fields import localize
+from policies.services.cell_writes import write_score_cell
 
 # Phases of a facilitated exercise in which judgments are accepted; open exercises always accept them.
 WEIGHING_PHASES = frozenset({Phase.WEIGHTING, Phase.SCORING})
@@ -123,12 +123,12 @@ def save_score(
     scenario: Scenario | int | None = None,
     raw_rationale: str | None = None,
     raw_confidence: str | None = None,
-) -> ScoreJudgment:
-    """Record a score; rationale and confidence are left as they were when not given (None).
+) -> int:
+    """Record a score and return its row's id; rationale and confidence stay as they were when not given.
 
     Option, criterion and scenario may be given as primary keys: the live scoring table saves a cell at a
     time, up to a few hundred times a second in a full room, so the cell is checked against the exercise in
-    one query and written with a row lock instead of loading each object first.
+    one query and written by cell_writes without loading any object.
     """
     exercise = participant.exercise
     check_phase(exercise, SCORING_PHASES)
@@ -160,7 +160,7 @@ def save_score(
         "scenario_id": scenario_id,
         "round": exercise.current_round,
     }
-    return _write_cell(key, changes)
+    return write_score_cell(key, changes)
 
 
 def _criterion_in_play(
@@ -176,23 +176,3 @@ def _criterion_in_play(
         )
     criterion = in_play.only("name", "scale_min", "scale_max").first()
     return criterion if criterion is not None and criterion.option_in_play else None
-
-
-def _write_cell(key: dict[str, object], changes: dict[str, object]) -> ScoreJudgment:
-    """Update the cell's row under a lock, or create it; saving through the model keeps the history row.
-
-    Two saves of the same new cell can race (a double submit): the loser's insert hits the unique
-    constraint inside its savepoint and becomes an update of the winner's row.
-    """
-    with transaction.atomic():
-        judgment = ScoreJudgment.objects.select_for_update().filter(**key).first()
-        if judgment is None:
-            try:
-                with transaction.atomic():
-                    return ScoreJudgment.objects.create(**key, **changes)
-            except IntegrityError:
-                judgment = ScoreJudgment.objects.select_for_update().get(**key)
-        for field, value in changes.items():
-            setattr(judgment, field, value)
-        judgment.save(update_fields=[*changes, "updated"])
-        return judgment

@@ -5,13 +5,12 @@ queries and check that the short paths keep the same rules as the full ones.
 """
 
 import pytest
-from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
 from policies.models import Exercise, Role, ScoreJudgment
 from policies.models.exercises import Phase
-from policies.services import judgments
+from policies.services import cell_writes, judgments
 from tests.factories import CaseFactory, MembershipFactory, OptionFactory, ScenarioFactory
 from tests.web.test_workshop_flow import guest, score, workshop
 
@@ -80,11 +79,11 @@ def test_a_cell_save_costs_a_bounded_number_of_queries(django_assert_max_num_que
     option, criterion = exercise.options.first(), exercise.criteria.first()
     # Session, participant with exercise, the cell check, then the locked read, insert and history row inside
     # one transaction (savepoint included).
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(8):
         assert (
             score(amina, exercise, option, criterion, "4", rationale="why", confidence="2").status_code == 200
         )
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         assert score(amina, exercise, option, criterion, "6").status_code == 200
     judgment = ScoreJudgment.objects.get()
     # Rationale and confidence not sent are kept; each save leaves a history row.
@@ -143,20 +142,36 @@ def test_a_double_submit_of_a_new_cell_becomes_an_update(monkeypatch) -> None:
     _client, participant = guest(exercise, "Amina")
     participant.exercise = exercise
     option, criterion = exercise.options.first(), exercise.criteria.first()
-    judgments.save_score(participant=participant, option=option, criterion=criterion, raw_value="1")
-    # The other request's insert landed between this one's locked read (which found no row) and its insert.
-    real_select = ScoreJudgment.objects.select_for_update
-    reads = []
-
-    def first_read_misses():
-        reads.append(1)
-        return real_select().none() if len(reads) == 1 else real_select()
-
-    def insert_collides(**fields: object) -> ScoreJudgment:
-        raise IntegrityError("duplicate key value violates unique constraint")
-
-    monkeypatch.setattr(ScoreJudgment.objects, "select_for_update", first_read_misses)
-    monkeypatch.setattr(ScoreJudgment.objects, "create", insert_collides)
-    saved = judgments.save_score(participant=participant, option=option, criterion=criterion, raw_value="7")
-    assert saved.value == 7
+    first = judgments.save_score(participant=participant, option=option, criterion=criterion, raw_value="1")
+    # The other request inserted the cell after this one's UPDATE had found nothing.
+    monkeypatch.setattr(cell_writes, "_update_existing", lambda cursor, key, assignments: None)
+    second = judgments.save_score(participant=participant, option=option, criterion=criterion, raw_value="7")
+    assert second == first
     assert list(ScoreJudgment.objects.values_list("value", flat=True)) == [7]
+    assert ScoreJudgment.history.filter(id=first).count() == 2
+
+
+@pytest.mark.parametrize("with_scenario", [False, True])
+def test_rationale_and_confidence_survive_a_save_without_them(with_scenario: bool) -> None:
+    exercise = scoring_workshop()
+    scenario = ScenarioFactory(case=exercise.case)
+    exercise.scenarios.add(scenario)
+    _client, participant = guest(exercise, "Amina")
+    participant.exercise = exercise
+    option, criterion = exercise.options.first(), exercise.criteria.first()
+    cell = {"participant": participant, "option": option, "criterion": criterion}
+    if with_scenario:
+        cell["scenario"] = scenario
+    judgments.save_score(**cell, raw_value="2,5", raw_rationale="  because  ", raw_confidence="4")
+    judgments.save_score(**cell, raw_value="3")
+    judgment = ScoreJudgment.objects.get()
+    assert (judgment.value, judgment.rationale, judgment.confidence) == (3, {"en": "because"}, 4)
+    assert judgment.scenario_id == (scenario.pk if with_scenario else None)
+    judgments.save_score(**cell, raw_value="3", raw_rationale="", raw_confidence="")
+    judgment.refresh_from_db()
+    assert (judgment.rationale, judgment.confidence) == ({"en": ""}, None)
+    # The baseline and the scenario cell are two rows.
+    other = {key: value for key, value in cell.items() if key != "scenario"}
+    if with_scenario:
+        judgments.save_score(**other, raw_value="9")
+        assert ScoreJudgment.objects.count() == 2
