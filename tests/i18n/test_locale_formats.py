@@ -130,3 +130,17 @@ def test_the_workshop_after_the_reveal_shows_the_readers_own_score_in_the_langua
     assert re.findall(r"\b0\.\d{3}\b", re.search(ranking, english, re.S).group(0))
     french_ranking = re.search(ranking, french, re.S).group(0)
     assert re.findall(r"\b0,\d{3}\b", french_ranking) and not re.findall(r"\b0\.\d{3}\b", french_ranking)
+
+
+def test_the_decision_trail_and_the_join_code_expiry_are_dated_the_languages_way() -> None:
+    exercise, client = judged(role=Role.FACILITATOR, facilitated=True)
+    when = dt.datetime(2026, 3, 5, 14, 25, tzinfo=dt.UTC)
+    ScoreJudgmentFactory._meta.model.history.update(history_date=when)
+    Exercise.objects.filter(pk=exercise.pk).update(join_code="ABCD2345", join_expires=when)
+    trail_url = reverse("workshop-trail", args=[exercise.pk])
+    english, french = get(client, trail_url, "en"), get(client, trail_url, "fr")
+    assert "March 5, 2026" in english and "2026-03-05" not in english
+    assert "5 mars 2026" in french and "2026-03-05" not in french
+    dashboard = reverse("workshop-facilitate", args=[exercise.pk])
+    english, french = get(client, dashboard, "en"), get(client, dashboard, "fr")
+    assert "03/05/2026" in english and "05/03/2026 14:25" in french
