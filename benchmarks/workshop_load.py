@@ -19,10 +19,11 @@ poll latencies and the database used). Target on 2 cores: 200 participants x 60 
 same pace, while a facilitator's five browsers each request a report, follow its progress bar to the end and
 request the next one (five builds in flight), built by two Celery workers the benchmark starts on Redis
 (redis://127.0.0.1:6379, a free database of its own among 10-15; the filesystem broker when Redis is down).
-Every 10 s it samples the resident memory of each process (gunicorn master and workers, Celery workers and
-the Chromium they drive for charts). The JSON adds the report throughput (reports_done, reports_failed,
-reports_unfinished, reports_per_min, report_p50_s, report_p95_s), duplicated (judgment rows beyond one per
-participant, cell and round) and memory (start, max and end MB per process, with a short series).
+Every 10 s it samples the resident memory of each process (gunicorn master and workers, Celery workers; the
+Chromium processes a worker drives for charts are summed by proportional set size, PSS). The JSON adds the
+report throughput (reports_done, reports_failed, reports_unfinished, reports_per_min, and report_p50_s and
+report_p95_s from request to file, queueing included), duplicated (judgment rows beyond one per participant,
+cell and round) and memory (start, max and end MB per process, with a short series).
 """
 
 import argparse
@@ -41,6 +42,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -348,6 +350,17 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+def pss_mb(pid: int) -> float | None:
+    """Proportional memory: shared pages split between sharers, so a group of Chromium processes adds up right."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return rss_mb(pid)
+    return rss_mb(pid)
+
+
 def children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
@@ -374,19 +387,20 @@ class MemorySampler(threading.Thread):
         self.series: dict[str, list[float]] = {}
         self.stop = threading.Event()
 
-    def processes(self) -> dict[str, list[int]]:
-        """Label -> pids; the Chromium a worker drives for chart export is summed under that worker."""
-        found = {"gunicorn master": [self.server]}
+    def processes(self) -> dict[str, tuple[list[int], Callable[[int], float | None]]]:
+        """Label -> (pids, measure). The Chromium a worker drives for chart export is several processes sharing
+        most of their pages: summed under its worker by PSS, as RSS would count the shared pages many times."""
+        found = {"gunicorn master": ([self.server], rss_mb)}
         for pid in sorted(children(self.server)):
-            found[f"gunicorn worker {pid}"] = [pid]
+            found[f"gunicorn worker {pid}"] = ([pid], rss_mb)
         for n, pid in enumerate(self.workers, 1):
-            found[f"celery worker {n}"] = [pid]
-            found[f"celery worker {n} children"] = descendants(pid)
+            found[f"celery worker {n}"] = ([pid], rss_mb)
+            found[f"celery worker {n} chromium (pss)"] = (descendants(pid), pss_mb)
         return found
 
     def sample(self) -> None:
-        for label, pids in self.processes().items():
-            sizes = [size for size in map(rss_mb, pids) if size is not None]
+        for label, (pids, measure) in self.processes().items():
+            sizes = [size for size in map(measure, pids) if size is not None]
             if sizes or label in self.series:
                 self.series.setdefault(label, []).append(round(sum(sizes), 1))
 
