@@ -1,8 +1,8 @@
 """The workshop soak, short: 50 participants score for 30 s while five report builds run, nothing lost.
 
 The benchmark (benchmarks/workshop_load.py) runs as it would by hand: gunicorn, two Celery workers, PostgreSQL
-and Redis when they are there (CI demands them), SQLite and the filesystem broker otherwise. The long run
-(--soak 600 with 200 participants) and its figures are in benchmarks/README.md.
+and Redis when they are there (CI demands them), SQLite and the filesystem broker otherwise. The full soak is the same
+script run by hand: `python benchmarks/workshop_load.py --soak 600` (200 participants, PDF reports).
 """
 
 import json
