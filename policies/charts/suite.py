@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from policies import charts
 from policies.models.exercises import Method
@@ -474,7 +475,7 @@ def _sensitivity_charts(bundle: AnalysisResults, names: list[str], criteria: lis
             ),
             ChartTable(
                 _("Rank reversals along this weight"),
-                [_("Weight"), _("Change"), _("Rank at stake")],
+                [_("Weight"), pgettext("noun", "Change"), _("Rank at stake")],
                 [
                     (_pct(p.weight), [p.label, str(r.position)])
                     for p, r in zip(points, sweep.reversals, strict=True)
