@@ -6,12 +6,14 @@ fresh temporary data folder: SQLite and the filesystem broker by default, or Pos
 DATABASE_URL / CELERY_BROKER_URL are set. It starts its own Celery worker processes, loads the seeded Mali
 case, and measures:
 
-1. ``pdf_seconds``: request-to-done time of the seeded exercise's PDF on a warm worker (Chromium already
-   started by a first report), median of a few runs, plus its page count (pypdf).
+1. ``pdf_seconds``: request-to-done time of the seeded exercise's PDF on a warm worker (each worker has
+   built one report first, on a queue of its own, so its Chromium is running), median of a few runs, plus
+   its page count (pypdf).
 2. ``concurrent`` requests (10, or 4 with --quick) made at once against ``workers`` (2) worker processes:
    how many completed, ``failed`` and ``lost`` (still pending or running at the deadline), and the wall time.
 
-The last printed line is one JSON object with at least pdf_seconds, pdf_pages, concurrent, failed and lost.
+The last printed line is one JSON object with at least pdf_seconds, pdf_pages, concurrent, failed and lost,
+and the 1-minute load average before and after (the machine may be shared: read the times against it).
 """
 
 from __future__ import annotations
@@ -67,12 +69,15 @@ def main() -> None:
             cursor.execute("DROP DATABASE IF EXISTS report_bench")
             cursor.execute("CREATE DATABASE report_bench")
     call_command("migrate", verbosity=0)
+    from django.utils import timezone
     from pypdf import PdfReader
 
     from policies.casefile.validation import parse_case_file
-    from policies.models import Team
+    from policies.models import Report, Team
     from policies.services.case_import import import_case
+    from policies.services.report_files import open_report_file
     from policies.services.reports import request_report
+    from policies.tasks import build_report_task
 
     team = Team.objects.create(name="Bench", slug="bench")
     case = import_case(case_file=parse_case_file((ROOT / "seeds" / "mali-2012.json").read_bytes()), team=team)
@@ -91,6 +96,8 @@ def main() -> None:
                 "--loglevel=warning",
                 "-n",
                 f"bench{i}@%h",
+                "-Q",
+                f"celery,bench{i}",  # its own queue too, so the warm-up reaches every worker
                 "--without-gossip",
                 "--without-mingle",
             ],
@@ -101,11 +108,18 @@ def main() -> None:
         )
         for i in range(workers)
     ]
+    load_before = os.getloadavg()[0]
     try:
-        time.sleep(4)
-        # Warm every worker: Chromium starts once per worker process.
-        warm = [request_report(exercise=exercise, user_id=None, language="en").pk for _ in range(workers)]
-        wait_done(warm, time.monotonic() + 180)
+        # Warm every worker: Chromium starts once per worker process, on its first report. Sent to each
+        # worker's own queue: on the shared queue one worker could take both and leave the other cold.
+        warm = []
+        for i in range(workers):
+            report = Report.objects.create(exercise=exercise, enqueued=timezone.now(), stage="queued")
+            build_report_task.apply_async((report.pk,), queue=f"bench{i}")
+            warm.append(report.pk)
+        warm_states = wait_done(warm, time.monotonic() + 240)
+        if set(warm_states.values()) != {"done"}:
+            print(f"warm-up did not finish: {warm_states}")
 
         seconds = []
         pages = 0
@@ -116,7 +130,8 @@ def main() -> None:
             seconds.append(time.monotonic() - start)
             report.refresh_from_db()
             if state == "done":
-                pages = len(PdfReader(io.BytesIO(report.file.open("rb").read())).pages)
+                with open_report_file(report) as handle:
+                    pages = len(PdfReader(io.BytesIO(handle.read())).pages)
             else:
                 print(f"run failed: {state} {report.error}")
 
@@ -127,6 +142,7 @@ def main() -> None:
         failed = sum(state == "failed" for state in states.values())
         lost = sum(state in {"pending", "running"} for state in states.values()) + (concurrent - len(states))
         completed = sum(state == "done" for state in states.values())
+        load_after = os.getloadavg()[0]
     finally:
         for process in processes:
             process.terminate()
@@ -134,7 +150,8 @@ def main() -> None:
             process.wait(timeout=30)
         shutil.rmtree(data_dir, ignore_errors=True)
 
-    print(f"machine: {platform.node()} {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
+    print(f"machine: {platform.node()} {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"load average (1 min) {load_before:.2f} before, {load_after:.2f} after")  # fmt: skip
     print(f"database: {connection.vendor}; broker: {os.environ.get('CELERY_BROKER_URL', 'filesystem')}")
     print(f"warm PDF: median {statistics.median(seconds):.2f} s over {runs} run(s), {pages} pages")
     print(f"{concurrent} concurrent requests on {workers} workers: {completed} done, {failed} failed, {lost} lost, "
@@ -149,6 +166,8 @@ def main() -> None:
         "concurrent_seconds": round(batch_seconds, 2),
         "workers": workers,
         "quick": args.quick,
+        "load_before": round(load_before, 2),
+        "load_after": round(load_after, 2),
     }))  # fmt: skip
 
 
