@@ -38,11 +38,14 @@ from policies.casefile.validation import parse_case_file
 from policies.models import (
     ApiToken,
     Case,
+    Comment,
     DriverState,
     Exercise,
     Report,
     Role,
+    ScoreJudgment,
     TokenScope,
+    WeightJudgment,
 )
 from policies.models.exercises import Anonymity, Phase, WeightingMethod
 from policies.models.reports import ReportKind, ReportStatus
@@ -314,8 +317,12 @@ def url_kwargs(name: str, world: World) -> dict[str, Any]:
         "rest": "nothing/here",
     }
     route = url_patterns()[name]
-    return {key: value for key, value in values.items() if f"<{key}>" in route or f":{key}>" in route or
-            f"(?P<{key}>" in route}  # fmt: skip
+    return {key: value for key, value in values.items() if takes_argument(route, key)}
+
+
+def takes_argument(route: str, argument: str) -> bool:
+    """Whether a route has this argument, as <name>, <converter:name> or a regex group."""
+    return any(form in route for form in (f"<{argument}>", f":{argument}>", f"(?P<{argument}>"))
 
 
 def _states(case: Case) -> list[DriverState]:
@@ -443,9 +450,8 @@ OBJECT_ARGUMENTS = {
 def _names_with_objects() -> list[str]:
     patterns = url_patterns()
     return sorted(
-        name for name in EXPECTED if any(f"<{arg}>" in patterns[name] or f":{arg}>" in patterns[name] for arg in
-                                         OBJECT_ARGUMENTS)
-    )  # fmt: skip
+        name for name in EXPECTED if any(takes_argument(patterns[name], arg) for arg in OBJECT_ARGUMENTS)
+    )
 
 
 @pytest.mark.parametrize("name", _names_with_objects())
@@ -577,3 +583,23 @@ def test_an_anonymous_exercise_names_nobody_in_any_page_api_answer_or_export(
         if identity not in people.get(reader, []) and identity in text
     ]
     assert not leaks, sorted({(name, identity) for _r, name, identity in leaks})
+
+
+def _row_counts() -> dict[str, int]:
+    # Not Participant: opening the workshop screen registers a judging member, by design and on GET alike.
+    models = (Case, Exercise, Report, ApiToken, Comment, ScoreJudgment, WeightJudgment)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_no_page_writes_on_put_or_delete(method: str, worlds: tuple[World, World]) -> None:
+    """The web screens take GET and POST only: PUT or DELETE is refused (405) or read as a GET, never a write."""
+    world, _foreign = worlds
+    before = _row_counts()
+    for name, rows in EXPECTED.items():
+        if name.startswith("api:"):
+            continue  # ninja answers 405 for a method an operation does not declare; see tests/api
+        got = outcome(request(name, method, "owner", world))
+        own_get = dict(zip(ROLES, rows["GET"], strict=True))["owner"]
+        assert got in (405, own_get), (name, got)
+    assert _row_counts() == before

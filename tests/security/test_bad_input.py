@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote, quote_from_bytes
 
 import pytest
+from django.conf import settings as settings_module
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
@@ -121,6 +122,9 @@ def _digit_lookalike(value: str | bytes) -> bool:
 # For the inputs whose bug is tracked by an xfail test below (digit lookalikes, NUL in a rationale), so the
 # property checks everything else.
 FIELD_VALUE_NO_LOOKALIKE = FIELD_VALUE.filter(lambda value: not _digit_lookalike(value))
+FIELD_VALUE_NO_HUGE_ID = FIELD_VALUE_NO_LOOKALIKE.filter(
+    lambda value: not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) > 18)
+)
 FIELD_VALUE_NO_NUL = FIELD_VALUE.filter(lambda value: not (isinstance(value, str) and "\x00" in value))
 
 
@@ -440,7 +444,7 @@ def _judgments(exercise: Exercise) -> list[list[dict[str, Any]]]:
     value=FIELD_VALUE,
     rationale=st.one_of(st.none(), FIELD_VALUE_NO_NUL),
     confidence=st.one_of(st.none(), FIELD_VALUE),
-    scenario=st.one_of(st.none(), FIELD_VALUE_NO_LOOKALIKE),
+    scenario=st.one_of(st.none(), FIELD_VALUE_NO_HUGE_ID),
 )
 def test_score_cell_save_refuses_bad_values_and_writes_nothing(
     world: World, rollback, value, rationale, confidence, scenario
@@ -713,6 +717,7 @@ def test_the_strategies_really_produce_hostile_values() -> None:
 
 # -- known bugs in code being reworked elsewhere: tracked here until fixed -----------------------------------
 
+SQLITE = settings_module.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 DIGIT_LOOKALIKE_BUG = (
     "str.isdigit() accepts '²' (and other non-decimal digits) but int() refuses them: a ValueError, so a 500 "
     "instead of a 422. The view or service must test str.isdecimal() / isascii(), or catch the ValueError."
@@ -760,6 +765,23 @@ def test_score_cell_save_scenario_with_a_superscript_digit_is_refused(world: Wor
     url = reverse("workshop-score", args=[world.workshop.pk, option.pk, criterion.pk])
     response = post_form(world.participant, url, {"value": "5", "scenario": "²"})
     assert response.status_code == 422
+    assert _judgments(world.workshop) == before
+
+
+@pytest.mark.xfail(
+    SQLITE,
+    strict=True,
+    reason="services.judgments._criterion_in_play filters the scenarios through-table by scenario_id: a posted "
+    "id past 64 bits reaches SQLite, which raises OverflowError (a 500; PostgreSQL just finds nothing); "
+    "score_cell_save should refuse ids past 64 bits before calling save_score",
+)
+def test_score_cell_save_refuses_a_scenario_id_past_64_bits(world: World) -> None:
+    option, criterion = world.workshop.options.first(), world.workshop.criteria.first()
+    world.participant.get(reverse("workshop-play", args=[world.workshop.pk]))
+    before = _judgments(world.workshop)
+    url = reverse("workshop-score", args=[world.workshop.pk, option.pk, criterion.pk])
+    response = post_form(world.participant, url, {"value": "5", "scenario": "9" * 20})
+    assert response.status_code in (404, 422)
     assert _judgments(world.workshop) == before
 
 
