@@ -27,8 +27,15 @@ def check_phase(exercise: Exercise, phases: frozenset[str]) -> None:
         )
 
 
+def refuse_nul(text: str) -> None:
+    """PostgreSQL cannot store a NUL character in text: refuse it here rather than fail in the database."""
+    if "\x00" in text:
+        raise ValidationError(_("Text may not contain NUL characters."), code="invalid")
+
+
 def parse_rationale(raw: str | None) -> str:
     text = (raw or "").strip()
+    refuse_nul(text)
     if len(text) > 2000:
         raise ValidationError(_("Keep the rationale under 2000 characters."), code="too_long")
     return text

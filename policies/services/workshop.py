@@ -25,7 +25,13 @@ from policies.models import (
 )
 from policies.models.exercises import Anonymity, Phase
 from policies.selectors.workshop import pairwise_matrix
-from policies.services.judgments import WEIGHING_PHASES, check_phase, next_pseudonym, parse_number
+from policies.services.judgments import (
+    WEIGHING_PHASES,
+    check_phase,
+    next_pseudonym,
+    parse_number,
+    refuse_nul,
+)
 
 # No 0/O, 1/I/L: codes are read aloud and typed on phones. 31^8 ≈ 8.5e11 codes, and guesses are rate-limited.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -73,12 +79,6 @@ def exercise_for_code(raw: str | None) -> Exercise | None:
         .select_related("team", "case")
         .first()
     )
-
-
-def refuse_nul(text: str) -> None:
-    """PostgreSQL cannot store a NUL character in text: refuse it here rather than fail in the database."""
-    if "\x00" in text:
-        raise ValidationError(_("Text may not contain NUL characters."), code="invalid")
 
 
 def join_as_guest(*, exercise: Exercise, display_name: str) -> Participant:
@@ -257,7 +257,7 @@ def save_ranking(
     ranks: dict[int, int] = {}
     for criterion in criteria:
         text = (raw.get(criterion.pk) or "").strip()
-        if not text.isdigit() or not 1 <= int(text) <= len(criteria):
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= len(criteria):
             raise ValidationError(_("Give every criterion a rank from 1 to %(n)d.") % {"n": len(criteria)})
         ranks[criterion.pk] = int(text)
     if sorted(ranks.values()) != list(range(1, len(criteria) + 1)):

@@ -413,7 +413,8 @@ def weights_save(request: HttpRequest, exercise_id: int) -> HttpResponse:
     criteria = list(exercise.criteria.order_by("position", "pk"))
     method = exercise.weighting_method
     scenario_id = (request.POST.get("scenario") or "").strip()
-    scenario = exercise.scenarios.filter(pk=int(scenario_id)).first() if scenario_id.isdigit() else None
+    scenario_pk = _posted_id(scenario_id)
+    scenario = exercise.scenarios.filter(pk=scenario_pk).first() if scenario_pk is not None else None
     if scenario_id and scenario is None:
         return _judgment_status(request, error=_("This exercise does not take weights for this scenario."))
     extra: dict[str, Any] = {}
@@ -428,9 +429,9 @@ def weights_save(request: HttpRequest, exercise_id: int) -> HttpResponse:
             raw = {}
             for key, value in request.POST.items():
                 if key.startswith("p-") and key.count("-") == 2:
-                    a, b = key[2:].split("-")
-                    if a.isdigit() and b.isdigit():
-                        raw[(int(a), int(b))] = value
+                    a, b = (_posted_id(part) for part in key[2:].split("-"))
+                    if a is not None and b is not None:
+                        raw[(a, b)] = value
             services.save_pairwise(participant=participant, raw=raw, scenario=scenario)
             extra["ahp"] = ahp_status(participant, criteria, round=exercise.current_round, scenario=scenario)
         else:
@@ -456,14 +457,15 @@ def score_cell_save(
     if participant is None:
         raise PermissionDenied(_("Your role in this team does not allow this."))
     scenario_id = (request.POST.get("scenario") or "").strip()
-    if scenario_id and not scenario_id.isdigit():
+    scenario_pk = _posted_id(scenario_id)
+    if scenario_id and scenario_pk is None:
         return _judgment_status(request, error=_("This cell is not part of the exercise."))
     try:
         save_score(
             participant=participant,
             option=option_id,
             criterion=criterion_id,
-            scenario=int(scenario_id) if scenario_id else None,
+            scenario=scenario_pk,
             raw_value=request.POST.get("value"),
             raw_rationale=request.POST.get("rationale"),
             raw_confidence=request.POST.get("confidence"),
@@ -578,10 +580,20 @@ def _conflict(request: HttpRequest, exercise: Exercise, message: str, *, status:
     return render(request, "policies/workshop_facilitate.html", context, status=status)
 
 
+# The largest primary key or version a database column holds; a bigger posted number cannot name a row.
+MAX_ID = 2**63 - 1
+
+
 def _posted_id(raw: str | None) -> int | None:
-    """A posted id or version in ASCII digits, or None: "²".isdigit() is true, yet int("²") fails."""
-    text = raw or ""
-    return int(text) if text.isascii() and text.isdigit() else None
+    """A posted id or version in ASCII digits that fits a database key, or None.
+
+    "²".isdigit() is true yet int("²") fails, and SQLite overflows on numbers past 64 bits.
+    """
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
 
 
 def _expected_version(request: HttpRequest) -> int:
