@@ -8,7 +8,7 @@ case, and measures:
 
 1. ``pdf_seconds``: request-to-done time of the seeded exercise's PDF on a warm worker (each worker has
    built one report first, on a queue of its own, so its Chromium is running), median of a few runs, plus
-   its page count (pypdf).
+   its page count (pypdf) and ``pdf_queue_seconds``, the part spent waiting for a worker to take the job.
 2. ``concurrent`` requests (10, or 4 with --quick) made at once against ``workers`` (2) worker processes:
    how many completed, ``failed`` and ``lost`` (still pending or running at the deadline), and the wall time.
 
@@ -122,6 +122,7 @@ def main() -> None:
             print(f"warm-up did not finish: {warm_states}")
 
         seconds = []
+        waits = []  # of which in the queue, before a worker claimed the job (the filesystem broker polls)
         pages = 0
         for _ in range(runs):
             start = time.monotonic()
@@ -129,6 +130,8 @@ def main() -> None:
             state = wait_done([report.pk], time.monotonic() + 120)[report.pk]
             seconds.append(time.monotonic() - start)
             report.refresh_from_db()
+            if report.started is not None:
+                waits.append((report.started - report.created).total_seconds())
             if state == "done":
                 with open_report_file(report) as handle:
                     pages = len(PdfReader(io.BytesIO(handle.read())).pages)
@@ -153,11 +156,14 @@ def main() -> None:
     print(f"machine: {platform.node()} {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"load average (1 min) {load_before:.2f} before, {load_after:.2f} after")  # fmt: skip
     print(f"database: {connection.vendor}; broker: {os.environ.get('CELERY_BROKER_URL', 'filesystem')}")
-    print(f"warm PDF: median {statistics.median(seconds):.2f} s over {runs} run(s), {pages} pages")
+    queued = statistics.median(waits) if waits else float("nan")
+    print(f"warm PDF: median {statistics.median(seconds):.2f} s over {runs} run(s) ({queued:.2f} s of it in the "
+          f"queue), {pages} pages")  # fmt: skip
     print(f"{concurrent} concurrent requests on {workers} workers: {completed} done, {failed} failed, {lost} lost, "
           f"{batch_seconds:.1f} s")  # fmt: skip
     print(json.dumps({
         "pdf_seconds": round(statistics.median(seconds), 3),
+        "pdf_queue_seconds": round(queued, 3),
         "pdf_pages": pages,
         "concurrent": concurrent,
         "completed": completed,
