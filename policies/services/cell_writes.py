@@ -30,6 +30,12 @@ def _table_columns() -> tuple[str, list[str]]:
 
 
 @cache
+def _history_date_field() -> Any:
+    """Looked up once: each access to a model's `history` builds a new manager class."""
+    return ScoreJudgment.history.model._meta.get_field("history_date")
+
+
+@cache
 def _history_sql() -> str:
     """INSERT ... SELECT copying the current row into the historical table with who, when and how."""
     quote = connection.ops.quote_name
@@ -69,10 +75,14 @@ def write_score_cell(key: dict[str, Any], changes: dict[str, Any]) -> int:
         history_type = "~"
         if row_id is None:
             row_id, history_type = _insert_new(cursor, key, assignments), "+"
-        history_date = ScoreJudgment.history.model._meta.get_field("history_date")
         cursor.execute(
             _history_sql(),
-            [history_date.get_db_prep_save(now, connection), history_type, _acting_user_id(), row_id],
+            [
+                _history_date_field().get_db_prep_save(now, connection),
+                history_type,
+                _acting_user_id(),
+                row_id,
+            ],
         )
     return row_id
 
