@@ -94,7 +94,7 @@ def settings_with(tmp_path: Path, **variables: str) -> dict:
 
 def test_a_shared_cache_serves_sessions_and_throttling_in_production(tmp_path: Path) -> None:
     assert settings_with(tmp_path, CACHE_URL="redis://127.0.0.1:6379/1") == [
-        "django.core.cache.backends.redis.RedisCache",
+        "workbench.cache.TolerantRedisCache",
         "django.contrib.sessions.backends.cached_db",
     ]
     # Without one, each process's own memory would serve stale sessions: they stay in the database.
