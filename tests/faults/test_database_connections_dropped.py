@@ -4,6 +4,7 @@ Only a real server keeps connections between requests (CONN_MAX_AGE, gunicorn's 
 Django's live server close them after each request, so the fault would go unseen there. Hence gunicorn.
 """
 
+import contextlib
 import http.client
 import os
 import re
@@ -79,6 +80,7 @@ def gunicorn(transactional_db) -> Iterator[int]:  # type: ignore[no-untyped-def]
          "--worker-class=gthread", "--keep-alive=75", "--log-level=warning"],
         cwd=ROOT,
         env=env,
+        start_new_session=True,  # its own process group, so teardown can reach the workers too
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while True:
@@ -92,10 +94,12 @@ def gunicorn(transactional_db) -> Iterator[int]:  # type: ignore[no-untyped-def]
             time.sleep(0.1)
     yield port
     server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: no wait for idle keep-alive connections
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        server.wait(timeout=10)
+    # A worker outliving its master would hold a connection and block dropping the test database.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=10)
 
 
 def terminate_other_backends() -> int:
