@@ -8,7 +8,8 @@
 2. starts gunicorn (gthread workers) on a free loopback port;
 3. runs N simulated participants in threads, each on its own keep-alive connection: it opens the join link,
    joins as a guest, then saves one score per cell (a distinct value per participant and cell), spread over
-   the duration, while polling the phase endpoint every 2 seconds like a participant's screen does;
+   the duration, while polling the phase endpoint with the token and at the interval its screen was given
+   (the play page's hx-get and hx-trigger), as htmx does; Redis is the cache, as deployed, when reachable;
 4. counts check: every save the server accepted (HTTP 200) must be in the database with the value sent.
 
 The last line is a JSON object with participants, saves, p50_ms, p95_ms, p99_ms, errors and lost (plus the
@@ -137,6 +138,7 @@ class Browser(threading.Thread):
         self.cookies: dict[str, str] = {}
         self.errors: list[str] = []
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.etag = ""
 
     def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
         data = urlencode(body) if body is not None else None
@@ -154,6 +156,7 @@ class Browser(threading.Thread):
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 if attempt:
                     raise
+        self.etag = (response.getheader("ETag") or "").strip('"')
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 key, _, rest = value.partition("=")
@@ -211,12 +214,18 @@ class Participant(Browser):
         if status != 302:
             self.errors.append(f"join {status}")
             return
+        # The screen polls with the token of what it shows, at the interval the server chose for the room.
+        status, html = self.request("GET", f"/exercises/{exercise}/play/")
+        poll = re.search(r'play/state/\?v=([^"&]+)"[^>]*hx-trigger="every (\d+)s"', html)
+        if status != 200 or poll is None:
+            self.errors.append(f"play page {status}")
+            return
+        phase, poll_every = poll.group(1), float(poll.group(2))
         csrf = {"X-CSRFToken": self.cookies.get("csrftoken", ""), "HX-Request": "true"}
         cells = list(self.setup["cells"])[: self.saves]
         random.Random(self.index).shuffle(cells)
         interval = self.duration / max(len(cells), 1)
-        next_poll = time.monotonic()
-        phase = "scoring-1-"
+        next_poll = time.monotonic() + random.uniform(0, poll_every)
         # A soak goes round the cells again and again at the same pace until its end; a plain run saves each once.
         schedule = (
             ((n, cells[n % len(cells)]) for n in itertools.count())
@@ -227,7 +236,7 @@ class Participant(Browser):
             due = self.start_at + 1.0 + n * interval + random.uniform(0, interval * 0.5)
             if self.until is not None and max(due, time.monotonic()) > self.until:
                 break  # a soak ends on time, even for a participant the server kept behind schedule
-            # The screen polls every 2 s even when saves fall behind schedule, as a browser's timer does.
+            # The screen polls on its timer even when saves fall behind schedule, as a browser's does.
             while True:
                 if time.monotonic() >= next_poll:
                     began = time.perf_counter()
@@ -237,7 +246,9 @@ class Participant(Browser):
                     self.poll_latencies.append((time.perf_counter() - began) * 1000)
                     if status not in (200, 204):
                         self.errors.append(f"poll {status}")
-                    next_poll = time.monotonic() + 2.0
+                    elif status == 200 and self.etag:
+                        phase = self.etag  # the stage changed: the new one carries its token
+                    next_poll = time.monotonic() + poll_every
                 if time.monotonic() >= due:
                     break
                 time.sleep(min(0.05, max(0.0, due - time.monotonic())))
@@ -511,8 +522,8 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--saves", type=int, default=60, help="saves per participant (at most 60)")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds over which each one saves")
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument(
         "--soak", type=float, default=None, metavar="SECONDS", help="keep scoring, with reports"
     )
@@ -526,9 +537,10 @@ def main() -> None:
 
     data_dir = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
     url, fallback = postgres_database()
-    broker, broker_fallback = (None, "")
-    if args.soak:
-        broker, broker_fallback = redis_broker(hold_seconds=args.soak + args.report_grace + 600)
+    # A Redis database of the run's own: the cache (sessions, throttling) as deployed, and the broker of a soak.
+    broker, broker_fallback = redis_broker(
+        hold_seconds=(args.soak or args.duration) + args.report_grace + 600
+    )
     env = {
         **os.environ,
         "DATA_DIR": str(data_dir),
@@ -541,6 +553,10 @@ def main() -> None:
     else:
         env.pop("DATABASE_URL", None)
     if broker:
+        env["CACHE_URL"] = broker
+    else:
+        env.pop("CACHE_URL", None)
+    if broker and args.soak:
         env["CELERY_BROKER_URL"] = broker
     elif args.soak:
         env.pop(
@@ -654,6 +670,7 @@ def main() -> None:
             "elapsed_s": round(elapsed, 1),
             "setup_s": round(began - setup_began, 1),
             "database": "postgresql" if url else "sqlite",
+            "cache": "redis" if broker else "per-process memory",
             "workers": args.workers,
             "threads": args.threads,
         }
@@ -685,7 +702,9 @@ def main() -> None:
         if fallback:
             result["fallback"] = fallback + "; ran on SQLite instead"
         if broker_fallback:
-            result["broker_fallback"] = broker_fallback + "; ran on the filesystem broker instead"
+            result["redis_fallback"] = (
+                broker_fallback + "; no shared cache, and a soak's broker is the filesystem"
+            )
         if errors:
             result["first_errors"] = sorted(set(errors))[:5]
         print(json.dumps(result))
