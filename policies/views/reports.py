@@ -41,6 +41,8 @@ def exercise_reports(request: HttpRequest, exercise_id: int) -> HttpResponse:
         language = request.POST.get("language") or get_language() or "en"
         language = language if language in {"en", "fr"} else "en"
         report = request_report(exercise=exercise, user_id=request.user.pk, language=language, kind=kind)
+        # Enqueueing ran when the request's transaction committed and may have noted that the queue is down.
+        report.refresh_from_db()
         if request.htmx:
             return _status(request, report, status=202)
         return redirect("reports", exercise_id=exercise.pk)

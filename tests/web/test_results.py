@@ -92,6 +92,18 @@ def test_an_unreachable_queue_keeps_the_request_and_says_so(
     assert "request is saved and will start" in status.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_answer_to_a_request_already_says_the_queue_is_unreachable(client, scored) -> None:
+    """Outside a test's wrapping transaction the enqueue runs as the request commits, before the answer."""
+    exercise, _ = scored
+    from unittest import mock
+
+    with mock.patch("policies.tasks.build_report_task.delay", side_effect=ConnectionError("refused")):
+        answer = client.post(reverse("report-request", args=[exercise.pk]), headers={"HX-Request": "true"})
+    assert answer.status_code == 202
+    assert "request is saved and will start" in answer.content.decode()
+
+
 def test_facilitator_makes_a_method_official(client, login) -> None:
     exercise = make_exercise()
     login("facilitator", team=exercise.team)
