@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from kombu import pools as kombu_pools
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -81,6 +82,9 @@ def celery_broker(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-d
             app._pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        # kombu also keeps producer pools in a registry of its own, keyed by broker: one holding the connections
+        # closed above would make every later publish fail with "Acquire on closed pool".
+        kombu_pools.reset()
 
     def use(url: str) -> None:
         reset_pools()
