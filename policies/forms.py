@@ -145,17 +145,33 @@ WEIGHTS_BY_SCENARIO_LABEL = _(
 )
 
 
+class KeyMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses numbers no database key can hold before they reach the query: SQLite overflows past 64 bits."""
+
+    def _check_values(self, value: Any) -> Any:
+        for key in value:
+            try:
+                number = int(str(key).strip())
+            except ValueError:
+                continue  # the parent refuses what is not a number
+            if abs(number) > 2**63 - 1:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
+                )
+        return super()._check_values(value)
+
+
 class ExerciseSetupForm(forms.Form):
     """A new exercise on a case: its title, what is in play and the ranking method."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    options = forms.ModelMultipleChoiceField(
+    options = KeyMultipleChoiceField(
         label=_("Options in play"), queryset=Option.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    criteria = forms.ModelMultipleChoiceField(
+    criteria = KeyMultipleChoiceField(
         label=_("Criteria in play"), queryset=Criterion.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    scenarios = forms.ModelMultipleChoiceField(
+    scenarios = KeyMultipleChoiceField(
         label=_("Scenarios in play"),
         queryset=Scenario.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -137,7 +137,15 @@ def test_a_worker_builds_into_the_bucket_and_the_web_view_streams_it_back(
     login("analyst", team=exercise.team)
     before = media_files(settings)
     use_s3(settings, monkeypatch, s3_endpoint, bucket)  # also leaves the variables set for the worker
-    worker = start_celery_worker()
+    # A queue of its own: a worker the session started earlier (without the S3 settings) must not take the job.
+    from policies.tasks import build_report_task
+
+    monkeypatch.setattr(
+        build_report_task,
+        "delay",
+        lambda report_id: build_report_task.apply_async((report_id,), queue="s3-test"),
+    )
+    worker = start_celery_worker("--queues=s3-test")
     try:
         response = client.post(reverse("reports", args=[exercise.pk]), {"kind": "csv", "language": "en"})
         assert response.status_code == 302

@@ -799,3 +799,14 @@ def test_a_scale_too_wide_for_any_score_is_refused_where_it_is_typed(world: Worl
     assert [p.path for p in refused.value.problems] == [
         f"$.criteria[{len(document['criteria']) - 1}].scale.max"
     ]
+
+
+@pytest.mark.parametrize("key", ["9223372036854775808", "-9223372036854775809", "1" * 40])
+def test_exercise_set_up_refuses_ids_no_database_key_can_hold(world: World, key: str) -> None:
+    """Found by the property above on SQLite, which overflows on such numbers instead of finding nothing."""
+    before = Exercise.objects.count()
+    values = {"title": "Overflow", "options": [key], "criteria": [key], "method": "weighted_sum"}
+    response = post_form(world.owner, reverse("exercise-new", args=[world.case.pk]), values)
+    assert response.status_code == 422
+    assert_refusal_shown(response)
+    assert Exercise.objects.count() == before
