@@ -1,10 +1,12 @@
 """Writing one score cell and its history row in as few statements as the database allows.
 
 A full workshop room saves a few hundred cells a second, and the ORM's update_or_create plus
-django-simple-history's signal cost six statements and most of a request's CPU in query building. Here a
-revision is one UPDATE and a first save an UPDATE that finds nothing and an INSERT; the history row is copied
-from the written row by one INSERT ... SELECT. The SQL is built once from the models' metadata, so columns
-added to ScoreJudgment or its historical model are picked up, and it runs on PostgreSQL and SQLite alike.
+django-simple-history's signal cost six statements and most of a request's CPU in query building. On
+PostgreSQL a save is a single statement: an INSERT ... ON CONFLICT DO UPDATE whose written row a data-modifying
+CTE copies into the historical table, atomic without a transaction block. SQLite has no data-modifying CTEs:
+there a revision is one UPDATE, a first save an UPDATE that finds nothing and an INSERT, and the history row is
+copied by an INSERT ... SELECT, in one transaction. The SQL is built once from the models' metadata, so columns
+added to ScoreJudgment or its historical model are picked up.
 """
 
 from functools import cache
@@ -70,6 +72,8 @@ def write_score_cell(key: dict[str, Any], changes: dict[str, Any]) -> int:
     now = timezone.now()
     assignments = {name: changes[name] for name in WRITABLE if name in changes}
     assignments["updated"] = now
+    if connection.vendor == "postgresql":
+        return _upsert_with_history(key, assignments, now)
     with transaction.atomic(), connection.cursor() as cursor:
         row_id = _update_existing(cursor, key, assignments)
         history_type = "~"
@@ -104,6 +108,14 @@ def _update_existing(cursor: Any, key: dict[str, Any], assignments: dict[str, An
 
 
 def _insert_new(cursor: Any, key: dict[str, Any], assignments: dict[str, Any]) -> int:
+    sql, params = _upsert(key, assignments)
+    cursor.execute(f"{sql} RETURNING {connection.ops.quote_name('id')}", params)
+    return int(cursor.fetchone()[0])
+
+
+def _upsert(key: dict[str, Any], assignments: dict[str, Any]) -> tuple[str, list[Any]]:
+    """INSERT ... ON CONFLICT DO UPDATE of the cell: a new row gets the defaults for what was not given, an
+    existing one keeps its stored values for them."""
     quote = connection.ops.quote_name
     table, columns = _table_columns()
     scenario_id = key.get("scenario_id")
@@ -111,13 +123,31 @@ def _insert_new(cursor: Any, key: dict[str, Any], assignments: dict[str, Any]) -
     target = [*CELL_KEY] if scenario_id is None else [*CELL_KEY, "scenario_id"]
     predicate = "IS NULL" if scenario_id is None else "IS NOT NULL"
     # The conflict target and predicate name the partial unique constraint the cell falls under.
-    cursor.execute(
+    sql = (
         f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))}) "
         f"ON CONFLICT ({', '.join(quote(c) for c in target)}) WHERE {quote('scenario_id')} {predicate} "
-        "DO UPDATE SET "
-        + ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in assignments)
-        + f" RETURNING {quote('id')}",
-        [_prepared(c, values[c]) for c in columns],
+        "DO UPDATE SET " + ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in assignments)
     )
-    return int(cursor.fetchone()[0])
+    return sql, [_prepared(c, values[c]) for c in columns]
+
+
+def _upsert_with_history(key: dict[str, Any], assignments: dict[str, Any], now: Any) -> int:
+    """PostgreSQL: the upsert and its history row in one statement. xmax is 0 on a row this statement inserted
+    and set on one it updated, which tells the history a first save ("+") from a revision ("~")."""
+    quote = connection.ops.quote_name
+    _table, columns = _table_columns()
+    history = ScoreJudgment.history.model._meta.db_table
+    copied = ", ".join(quote(c) for c in ["id", *columns])
+    upsert, params = _upsert(key, assignments)
+    sql = (
+        f"WITH written AS ({upsert} RETURNING *, (xmax = 0) AS fresh), "
+        f"recorded AS (INSERT INTO {quote(history)} ({copied}, {quote('history_date')}, "
+        f"{quote('history_change_reason')}, {quote('history_type')}, {quote('history_user_id')}) "
+        f"SELECT {copied}, %s, NULL, CASE WHEN fresh THEN '+' ELSE '~' END, %s FROM written) "
+        f"SELECT {quote('id')} FROM written"
+    )
+    params += [_history_date_field().get_db_prep_save(now, connection), _acting_user_id()]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])

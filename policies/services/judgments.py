@@ -1,15 +1,18 @@
 """Record a participant's weights and scores, checking them against the exercise and the criterion's scale."""
 
 import math
+from functools import cache
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists
+from django.db import connection
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from policies.models import Criterion, Exercise, Option, Participant, Scenario, WeightJudgment
 from policies.models.exercises import Anonymity, Phase
 from policies.models.fields import localize
+from policies.selectors import raw_rows
 from policies.services.cell_writes import write_score_cell
 
 # Phases of a facilitated exercise in which judgments are accepted; open exercises always accept them.
@@ -174,12 +177,38 @@ def _criterion_in_play(
     exercise: Exercise, *, option_id: int, criterion_id: int, scenario_id: int | None
 ) -> Criterion | None:
     """The criterion (name and scale only) when option, criterion and scenario all belong to the exercise."""
-    in_play = Criterion.objects.filter(pk=criterion_id, exercises=exercise).annotate(
-        option_in_play=Exists(Exercise.options.through.objects.filter(exercise=exercise, option_id=option_id))
+    sql = _in_play_sql(scenario_id is not None, connection.vendor)
+    params = [exercise.pk, option_id, criterion_id, exercise.pk]
+    row = raw_rows.fetch_one(sql, params + ([exercise.pk, scenario_id] if scenario_id is not None else []))
+    if row is None:
+        return None
+    name = Criterion._meta.get_field("name")
+    return Criterion(
+        pk=row[0],
+        name=name.from_db_value(row[1], None, connection),
+        scale_min=row[2],
+        scale_max=row[3],
     )
-    if scenario_id is not None:
-        in_play = in_play.filter(
-            Exists(Exercise.scenarios.through.objects.filter(exercise=exercise, scenario_id=scenario_id))
+
+
+@cache
+def _in_play_sql(with_scenario: bool, vendor: str) -> str:
+    """One hand-written query (the ORM took longer to build it than the database to run it): the criterion's
+    name and scale when it is among the exercise's criteria and the option (and scenario) among its own."""
+    quote = raw_rows.quoted
+
+    def member(relation: Any, column: str) -> str:
+        through = relation.through._meta.db_table
+        return (
+            f"EXISTS (SELECT 1 FROM {quote(through)} WHERE {quote('exercise_id')} = %s "
+            f"AND {quote(column)} = %s)"
         )
-    criterion = in_play.only("name", "scale_min", "scale_max").first()
-    return criterion if criterion is not None and criterion.option_in_play else None
+
+    criteria = Exercise.criteria.through._meta.db_table
+    sql = (
+        f"SELECT c.{quote('id')}, c.{quote('name')}, c.{quote('scale_min')}, c.{quote('scale_max')} "
+        f"FROM {quote(Criterion._meta.db_table)} c "
+        f"WHERE {member(Exercise.options, 'option_id')} AND c.{quote('id')} = %s AND EXISTS (SELECT 1 FROM "
+        f"{quote(criteria)} ec WHERE ec.{quote('criterion_id')} = c.{quote('id')} AND ec.{quote('exercise_id')} = %s)"
+    )
+    return sql + (f" AND {member(Exercise.scenarios, 'scenario_id')}" if with_scenario else "")
