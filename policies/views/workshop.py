@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -280,6 +281,11 @@ def _score_tables(
         }
         before = exercise_arrays(exercise, round=exercise.current_round - 1)
         me_before = _own_index(before, participant)
+    # Per criterion, not per cell: a table of a few hundred cells would format each scale a few hundred times.
+    scales = {
+        criterion.pk: "–".join(floatformat(end, "-2") for end in score_scale(exercise, criterion))
+        for criterion in arrays.criteria
+    }
     tables = []
     for s_index, scenario in [(None, None), *enumerate(arrays.scenarios)]:
         rows = []
@@ -291,15 +297,13 @@ def _score_tables(
                 rationale, confidence = notes.get(
                     (option.pk, criterion.pk, scenario.pk if scenario else None), ("", None)
                 )
-                low, high = score_scale(exercise, criterion)
                 cell = {
                     "criterion": criterion,
                     "value": _fmt(value),
                     "rationale": rationale,
                     "confidence": confidence,
                     "changed": scenario is not None and not math.isnan(value) and value != base,
-                    "low": low,
-                    "high": high,
+                    "scale": scales[criterion.pk],
                 }
                 if scenario is None and previous:
                     stats = previous.get((option.pk, criterion.pk))
