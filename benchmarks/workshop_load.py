@@ -1,20 +1,30 @@
 """Load test of a live workshop: N participants join by code and save judgments against a real server.
 
-    python benchmarks/workshop_load.py [--quick] [--participants N] [--saves 60] [--duration 60] [--soak SECONDS]
+    python benchmarks/workshop_load.py [--quick] [--participants N] [--saves 60] [--duration 60] [--arrival 20]
+                                       [--soak SECONDS]
+
+It plays a workshop as it happens in a room:
 
 1. creates a fresh PostgreSQL database on 127.0.0.1:5432 (user postgres; falls back to SQLite in a temporary
    DATA_DIR when PostgreSQL is unreachable, and says so in the JSON), migrates it and seeds a facilitated
-   exercise in the scoring phase with 6 options x 10 criteria (60 cells) and a join code;
-2. starts gunicorn (gthread workers) on a free loopback port;
-3. runs N simulated participants in threads, each on its own keep-alive connection: it opens the join link,
-   joins as a guest, then saves one score per cell (a distinct value per participant and cell), spread over
-   the duration, while polling the phase endpoint with the token and at the interval its screen was given
-   (the play page's hx-get and hx-trigger), as htmx does; Redis is the cache, as deployed, when reachable;
-4. counts check: every save the server accepted (HTTP 200) must be in the database with the value sent.
+   exercise in the briefing phase with 6 options x 10 criteria (60 cells) and a join code;
+2. starts gunicorn (gthread workers) on a free loopback port; Redis is the cache, as deployed, when reachable;
+3. the room fills during the briefing: N simulated participants, each a thread on its own keep-alive
+   connection, arrive over --arrival seconds, open the join link, join as guests and open the play page, which
+   then polls the phase endpoint with the token and at the interval the page gave (its hx-get and hx-trigger),
+   as htmx does;
+4. once everyone is in, the facilitator moves the exercise to scoring through the dashboard's phase form and
+   watches the live dashboard at its polling interval; each participant's next poll brings the scoring table,
+   and from then on the participant saves one score per cell (a distinct value per participant and cell),
+   spread over --duration seconds, while its screen goes on polling;
+5. counts check: every save the server accepted (HTTP 200) must be in the database with the value sent.
 
-The last line is a JSON object with participants, saves, p50_ms, p95_ms, p99_ms, errors and lost (plus the
-poll latencies and the database used). Target on 2 cores: 200 participants x 60 saves within 60 s, p95 under
-150 ms, no errors, nothing lost. --quick runs 50 participants for 30 s.
+The last line is a JSON object with participants, saves, p50_ms, p95_ms, p99_ms, errors and lost (the save
+latencies), plus the joining (join_p95_ms over the join page, the join and the play page), the poll that brought
+the scoring table (stage_p95_ms), the other polls, the facilitator's dashboard, save_span_s (the longest time a
+participant took from its first save to its 60th), scoring_s (from the phase change to the room's last save, so
+including the wait for the table) and the database used. Target on 2 cores: 200 participants x 60 saves within
+60 s, p95 under 150 ms, no errors, nothing lost. --quick runs 50 participants arriving over 10 s, saving for 30 s.
 
 --soak SECONDS keeps the room busy for that long: each participant goes on re-saving its cells in a loop at the
 same pace, while a facilitator's five browsers each request a report, follow its progress bar to the end and
@@ -67,7 +77,7 @@ options = [Option.objects.create(case=case, key=f"o{i}", name={"en": f"Option {i
 criteria = [Criterion.objects.create(case=case, key=f"c{j}", name={"en": f"Criterion {j}"}, position=j,
             scale_min=0, scale_max=100) for j in range(10)]
 exercise = Exercise.objects.create(team=team, case=case, key="bench", title={"en": "Bench"}, facilitated=True,
-            blind=True, phase=Phase.SCORING)
+            blind=True, phase=Phase.BRIEFING)
 exercise.options.set(options)
 exercise.criteria.set(criteria)
 exercise = issue_join_code(exercise=exercise)
@@ -172,6 +182,44 @@ class Browser(threading.Thread):
             return None
         return token.group(1)
 
+    def timed(self, latencies: list[float], method: str, path: str, *args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return self.request(method, path, *args, **kwargs)
+        finally:
+            latencies.append((time.perf_counter() - began) * 1000)
+
+    def log_in(self, username: str, password: str) -> bool:
+        token = self.csrf_token("/login/")
+        if token is None:
+            return False
+        form = {"csrfmiddlewaretoken": token, "username": username, "password": password}
+        status, _ = self.request("POST", "/login/", form)
+        if status != 302:
+            self.errors.append(f"login {status}")
+        return status == 302
+
+
+# The screen's poll: the hx-get with the token of what it shows, and the hx-trigger interval.
+POLL = re.compile(r'play/state/\?v=([^"&]+)"[^>]*hx-trigger="every (\d+)s"')
+
+
+class Room:
+    """What the participants and the facilitator share: who is in, and when scoring ended."""
+
+    def __init__(self, participants: int) -> None:
+        self.joined = threading.Semaphore(0)
+        self.expected = participants
+        self.scoring_started = threading.Event()
+        self.scoring_started_at = 0.0
+        self.over = threading.Event()
+
+    def wait_for_everyone(self, timeout: float) -> int:
+        deadline, count = time.monotonic() + timeout, 0
+        while count < self.expected and self.joined.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            count += 1
+        return count
+
 
 class Participant(Browser):
     def __init__(
@@ -179,16 +227,20 @@ class Participant(Browser):
         index: int,
         port: int,
         setup: dict,
+        room: Room,
         saves: int,
         duration: float,
-        start_at: float,
-        until: float | None = None,
+        arrive_at: float,
+        soak: float | None = None,
     ) -> None:
         super().__init__(port)
-        self.index, self.setup = index, setup
-        self.saves, self.duration, self.start_at, self.until = saves, duration, start_at, until
+        self.index, self.setup, self.room = index, setup, room
+        self.saves, self.duration, self.arrive_at, self.soak = saves, duration, arrive_at, soak
         self.latencies: list[float] = []
+        self.join_latencies: list[float] = []
+        self.stage_latencies: list[float] = []
         self.poll_latencies: list[float] = []
+        self.first_save_at = self.last_save_at = 0.0
         self.accepted: dict[tuple[int, int], float] = {}
         self.accepted_saves = 0
         # Values sent after the last accepted one whose save failed: the server may or may not have kept them.
@@ -200,70 +252,108 @@ class Participant(Browser):
         except Exception as exc:
             self.errors.append(f"{type(exc).__name__}: {exc}")
 
-    def play(self) -> None:
-        time.sleep(max(0.0, self.start_at - time.monotonic()))
+    def enter(self) -> tuple[str, float] | None:
+        """Join as a guest and open the play page: the token and interval its screen polls with."""
         code, exercise = self.setup["code"], self.setup["exercise"]
-        token = self.csrf_token(f"/join/{code}/")
-        if token is None:
-            return
-        status, _ = self.request(
-            "POST",
-            "/join/",
-            {"csrfmiddlewaretoken": token, "code": code, "name": f"bench-{self.index}", "join": "1"},
-        )
+        status, html = self.timed(self.join_latencies, "GET", f"/join/{code}/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        if status != 200 or token is None:
+            self.errors.append(f"join page {status}")
+            return None
+        form = {
+            "csrfmiddlewaretoken": token.group(1),
+            "code": code,
+            "name": f"bench-{self.index}",
+            "join": "1",
+        }
+        status, _ = self.timed(self.join_latencies, "POST", "/join/", form)
         if status != 302:
             self.errors.append(f"join {status}")
-            return
-        # The screen polls with the token of what it shows, at the interval the server chose for the room.
-        status, html = self.request("GET", f"/exercises/{exercise}/play/")
-        poll = re.search(r'play/state/\?v=([^"&]+)"[^>]*hx-trigger="every (\d+)s"', html)
+            return None
+        status, html = self.timed(self.join_latencies, "GET", f"/exercises/{exercise}/play/")
+        poll = POLL.search(html)
         if status != 200 or poll is None:
             self.errors.append(f"play page {status}")
+            return None
+        return poll.group(1), float(poll.group(2))
+
+    def poll(self, token: str, latencies: list[float]) -> tuple[str, float, str]:
+        """One poll of the screen: (token, interval, phase shown) after it, the phase "" when unchanged."""
+        status, html = self.timed(
+            latencies,
+            "GET",
+            f"/exercises/{self.setup['exercise']}/play/state/?v={token}",
+            headers=self.htmx,
+        )
+        if status not in (200, 204):
+            self.errors.append(f"poll {status}")
+            return token, 0.0, ""
+        if status == 204:
+            return token, 0.0, ""
+        found, phase = POLL.search(html), re.search(r'data-phase="(\w+)"', html)
+        # The stage changed: the new one carries its token and the room's current interval.
+        return self.etag or token, float(found.group(2)) if found else 0.0, phase.group(1) if phase else ""
+
+    def play(self) -> None:
+        time.sleep(max(0.0, self.arrive_at - time.monotonic()))
+        joined = self.enter()
+        if joined is None:
             return
-        phase, poll_every = poll.group(1), float(poll.group(2))
-        csrf = {"X-CSRFToken": self.cookies.get("csrftoken", ""), "HX-Request": "true"}
+        token, every = joined
+        self.htmx = {"X-CSRFToken": self.cookies.get("csrftoken", ""), "HX-Request": "true"}
+        self.room.joined.release()
+        # The briefing: the screen polls until a poll brings the scoring table.
+        next_poll = time.monotonic() + random.uniform(0, every)
+        while True:
+            if self.room.over.wait(max(0.0, next_poll - time.monotonic())):
+                self.errors.append("never saw the scoring phase")
+                return
+            changes_expected = self.room.scoring_started.is_set()
+            token, interval, phase = self.poll(
+                token, self.stage_latencies if changes_expected else self.poll_latencies
+            )
+            every = interval or every
+            next_poll = time.monotonic() + every
+            if phase == "scoring":
+                break
+            if changes_expected:  # not the poll that brought the table: counted with the others
+                self.poll_latencies.append(self.stage_latencies.pop())
+        self.score(token, every, next_poll, shown=time.monotonic())
+
+    def score(self, token: str, every: float, next_poll: float, shown: float) -> None:
+        exercise = self.setup["exercise"]
         cells = list(self.setup["cells"])[: self.saves]
         random.Random(self.index).shuffle(cells)
         interval = self.duration / max(len(cells), 1)
-        next_poll = time.monotonic() + random.uniform(0, poll_every)
+        until = shown + self.soak if self.soak is not None else None
         # A soak goes round the cells again and again at the same pace until its end; a plain run saves each once.
         schedule = (
-            ((n, cells[n % len(cells)]) for n in itertools.count())
-            if self.until is not None
-            else enumerate(cells)
+            ((n, cells[n % len(cells)]) for n in itertools.count()) if until is not None else enumerate(cells)
         )
         for n, (option, criterion) in schedule:
-            due = self.start_at + 1.0 + n * interval + random.uniform(0, interval * 0.5)
-            if self.until is not None and max(due, time.monotonic()) > self.until:
+            due = shown + 1.0 + n * interval + random.uniform(0, interval * 0.5)
+            if until is not None and max(due, time.monotonic()) > until:
                 break  # a soak ends on time, even for a participant the server kept behind schedule
             # The screen polls on its timer even when saves fall behind schedule, as a browser's does.
-            while True:
+            while time.monotonic() < due:
                 if time.monotonic() >= next_poll:
-                    began = time.perf_counter()
-                    status, _ = self.request(
-                        "GET", f"/exercises/{exercise}/play/state/?v={phase}", headers=csrf
-                    )
-                    self.poll_latencies.append((time.perf_counter() - began) * 1000)
-                    if status not in (200, 204):
-                        self.errors.append(f"poll {status}")
-                    elif status == 200 and self.etag:
-                        phase = self.etag  # the stage changed: the new one carries its token
-                    next_poll = time.monotonic() + poll_every
-                if time.monotonic() >= due:
-                    break
-                time.sleep(min(0.05, max(0.0, due - time.monotonic())))
+                    token, interval_now, _phase = self.poll(token, self.poll_latencies)
+                    every = interval_now or every
+                    next_poll = time.monotonic() + every
+                time.sleep(max(0.0, min(due, next_poll) - time.monotonic()))
             value = float((self.index * 7 + n * 13) % 101)
-            began = time.perf_counter()
             try:
-                status, _ = self.request(
+                status, _ = self.timed(
+                    self.latencies,
                     "POST",
                     f"/exercises/{exercise}/play/scores/{option}/{criterion}/",
                     {"value": f"{value:g}", "rationale": f"r{self.index}-{n}", "confidence": "3"},
-                    headers=csrf,
+                    headers=self.htmx,
                 )
             except OSError as exc:  # the connection failed twice: an error, and the participant carries on
                 status = f"{type(exc).__name__}"
-            self.latencies.append((time.perf_counter() - began) * 1000)
+            self.last_save_at = time.monotonic()
+            self.first_save_at = self.first_save_at or self.last_save_at
             if status == 200:
                 self.accepted[(option, criterion)] = value
                 self.accepted_saves += 1
@@ -273,14 +363,72 @@ class Participant(Browser):
                 self.errors.append(f"save {status}")
 
 
+class Facilitator(Browser):
+    """The facilitator's screen: opens scoring once the room is full, then watches the live dashboard."""
+
+    def __init__(self, port: int, setup: dict, room: Room, join_timeout: float) -> None:
+        super().__init__(port)
+        self.setup, self.room, self.join_timeout = setup, room, join_timeout
+        self.latencies: list[float] = []
+        self.in_room = 0
+
+    def run(self) -> None:
+        try:
+            self.facilitate()
+        except Exception as exc:
+            self.errors.append(f"facilitator {type(exc).__name__}: {exc}")
+        finally:
+            if not self.room.scoring_started.is_set():
+                self.room.over.set()  # nobody waits for a phase that will not come
+
+    def facilitate(self) -> None:
+        if not self.log_in(self.setup["facilitator"], FACILITATOR_PASSWORD):
+            return
+        exercise = self.setup["exercise"]
+        self.in_room = self.room.wait_for_everyone(self.join_timeout)
+        status, html = self.request("GET", f"/exercises/{exercise}/facilitate/")
+        version = re.search(r'name="version" value="(\d+)"', html)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        if status != 200 or version is None or token is None:
+            self.errors.append(f"dashboard {status}")
+            return
+        form = {"csrfmiddlewaretoken": token.group(1), "phase": "scoring", "version": version.group(1)}
+        self.room.scoring_started_at = time.monotonic()
+        self.room.scoring_started.set()
+        status, html = self.request("POST", f"/exercises/{exercise}/facilitate/phase/", form)
+        if status != 302:
+            self.errors.append(f"phase change {status}")
+            self.room.over.set()
+            return
+        status, html = self.request("GET", f"/exercises/{exercise}/facilitate/")
+        live = re.search(r'facilitate/live/\?v=([^"&]+)"[^>]*hx-trigger="every (\d+)s"', html)
+        if status != 200 or live is None:
+            self.errors.append(f"dashboard {status}")
+            return
+        token_, every = live.group(1), float(live.group(2))
+        htmx = {"X-CSRFToken": self.cookies.get("csrftoken", ""), "HX-Request": "true"}
+        while not self.room.over.wait(every):
+            status, html = self.timed(
+                self.latencies, "GET", f"/exercises/{exercise}/facilitate/live/?v={token_}", headers=htmx
+            )
+            if status == 200:
+                found = re.search(r'facilitate/live/\?v=([^"&]+)"[^>]*hx-trigger="every (\d+)s"', html)
+                if found:
+                    token_, every = found.group(1), float(found.group(2))
+            elif status != 204:
+                self.errors.append(f"dashboard poll {status}")
+
+
 class ReportRequester(Browser):
     """A facilitator's browser tab on the reports page: request a report, follow its progress bar, again."""
 
     def __init__(
-        self, port: int, setup: dict, kind: str, start_at: float, until: float, grace: float
+        self, port: int, setup: dict, room: Room, kind: str, delay: float, soak: float, grace: float
     ) -> None:
         super().__init__(port)
-        self.setup, self.kind, self.start_at, self.until, self.grace = setup, kind, start_at, until, grace
+        self.setup, self.room, self.kind = setup, room, kind
+        self.delay, self.soak, self.grace = delay, soak, grace
+        self.until = 0.0
         self.done_seconds: list[float] = []
         self.failed: list[str] = []
         self.unfinished = 0
@@ -292,19 +440,14 @@ class ReportRequester(Browser):
             self.errors.append(f"reports {type(exc).__name__}: {exc}")
 
     def work(self) -> None:
-        time.sleep(max(0.0, self.start_at - time.monotonic()))
-        token = self.csrf_token("/login/")
-        if token is None:
+        if not self.log_in(self.setup["facilitator"], FACILITATOR_PASSWORD):
             return
-        form = {
-            "csrfmiddlewaretoken": token,
-            "username": self.setup["facilitator"],
-            "password": FACILITATOR_PASSWORD,
-        }
-        status, _ = self.request("POST", "/login/", form)
-        if status != 302:
-            self.errors.append(f"login {status}")
-            return
+        # Reports are asked for once there is something to report on, and go on for the whole soak.
+        while not self.room.scoring_started.wait(1.0):
+            if self.room.over.is_set():
+                return
+        self.until = self.room.scoring_started_at + self.soak
+        time.sleep(self.delay)
         htmx = {"X-CSRFToken": self.cookies.get("csrftoken", ""), "HX-Request": "true"}
         exercise = self.setup["exercise"]
         requested = 0
@@ -522,6 +665,7 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--saves", type=int, default=60, help="saves per participant (at most 60)")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds over which each one saves")
+    parser.add_argument("--arrival", type=float, default=20.0, help="seconds over which the room fills")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument(
@@ -533,13 +677,13 @@ def main() -> None:
     parser.add_argument("--sample-every", type=float, default=10.0, help="seconds between memory samples")
     args = parser.parse_args()
     if args.quick:
-        args.participants, args.duration = 50, 30.0
+        args.participants, args.duration, args.arrival = 50, 30.0, 10.0
 
     data_dir = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
     url, fallback = postgres_database()
     # A Redis database of the run's own: the cache (sessions, throttling) as deployed, and the broker of a soak.
     broker, broker_fallback = redis_broker(
-        hold_seconds=(args.soak or args.duration) + args.report_grace + 600
+        hold_seconds=args.arrival + (args.soak or args.duration) + args.report_grace + 600
     )
     env = {
         **os.environ,
@@ -611,31 +755,40 @@ def main() -> None:
                 time.sleep(0.2)
         time.sleep(1.0)
         start = time.monotonic() + 1.0
-        until = start + args.soak if args.soak else None
-        # Participants arrive over the first few seconds, as in a room.
+        room = Room(args.participants)
+        # The room fills over the arrival window, during the briefing.
         people = [
             Participant(
-                i, port, setup, min(args.saves, 60), args.duration, start + random.uniform(0, 3), until
+                i,
+                port,
+                setup,
+                room,
+                min(args.saves, 60),
+                args.duration,
+                start + random.uniform(0, args.arrival),
+                args.soak,
             )
             for i in range(args.participants)
         ]
-        # Reports are asked for once there is something to report on, and go on for the whole soak.
+        facilitator = Facilitator(port, setup, room, join_timeout=args.arrival + 120)
         reporters = (
             [
-                ReportRequester(port, setup, args.report_kind, start + 5 + i, until, args.report_grace)
+                ReportRequester(port, setup, room, args.report_kind, 5 + i, args.soak, args.report_grace)
                 for i in range(REPORT_REQUESTERS)
             ]
-            if until is not None
+            if args.soak
             else []
         )
         if args.soak:
             sampler = MemorySampler(server.pid, [worker.pid for worker in workers], every=args.sample_every)
             sampler.start()
         began = time.monotonic()
-        for person in [*people, *reporters]:
+        for person in [*people, facilitator, *reporters]:
             person.start()
         for person in people:
-            person.join(timeout=(args.soak or args.duration) + 300)
+            person.join(timeout=args.arrival + (args.soak or args.duration) + 300)
+        room.over.set()
+        facilitator.join(timeout=60)
         for reporter in reporters:
             reporter.join(timeout=args.report_grace + 120)
         elapsed = time.monotonic() - began
@@ -653,7 +806,10 @@ def main() -> None:
                     lost += 1
         latencies = [ms for person in people for ms in person.latencies]
         polls = [ms for person in people for ms in person.poll_latencies]
-        errors = [error for person in [*people, *reporters] for error in person.errors]
+        joins = [ms for person in people for ms in person.join_latencies]
+        stages = [ms for person in people for ms in person.stage_latencies]
+        errors = [error for person in [*people, facilitator, *reporters] for error in person.errors]
+        last_save = max((person.last_save_at for person in people), default=0.0)
         result = {
             "participants": args.participants,
             "saves": len(latencies),
@@ -665,8 +821,17 @@ def main() -> None:
             "errors": len(errors),
             "lost": lost,
             "duplicated": duplicated_judgments(url, sqlite_path, setup["exercise"]),
+            "scoring_s": round(last_save - room.scoring_started_at, 1) if room.scoring_started_at else None,
+            "save_span_s": round(max((p.last_save_at - p.first_save_at for p in people), default=0.0), 1),
+            "joined": facilitator.in_room,
+            "join_p50_ms": round(percentile(joins, 0.50), 1),
+            "join_p95_ms": round(percentile(joins, 0.95), 1),
+            "stage_p95_ms": round(percentile(stages, 0.95), 1),
             "polls": len(polls),
             "poll_p95_ms": round(percentile(polls, 0.95), 1),
+            "dashboard_polls": len(facilitator.latencies),
+            "dashboard_p95_ms": round(percentile(facilitator.latencies, 0.95), 1),
+            "arrival_s": args.arrival,
             "elapsed_s": round(elapsed, 1),
             "setup_s": round(began - setup_began, 1),
             "database": "postgresql" if url else "sqlite",

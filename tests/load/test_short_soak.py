@@ -27,7 +27,9 @@ def test_a_short_soak_loses_nothing_and_answers_every_request() -> None:
         assert (result["database"], result["broker"]) == ("postgresql", "redis"), result
     # Every save and poll answered (no 5xx, no dropped connection), and every accepted save is in the database once.
     assert result["errors"] == 0, result.get("first_errors")
-    assert result["accepted"] == result["saves"] >= 50, result  # every participant joined and saved
+    # Every participant joined during the briefing, saw the facilitator open scoring and saved.
+    assert result["joined"] == result["participants"] == 50, result
+    assert result["accepted"] == result["saves"] >= 50, result
     assert (result["lost"], result["duplicated"]) == (0, 0)
     # Reports went through the queue the whole time and each one ended built.
     assert result["reports_done"] >= 1
