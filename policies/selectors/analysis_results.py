@@ -8,7 +8,8 @@ per elicitation method. The page and its charts only read the result: no number 
 
 Group weights and the group score matrix come from `policies.selectors.results` (`group_weights`,
 `group_scores`), so this screen, the live ranking on the exercise page and the PDF agree. When the exercise
-lets weights differ by scenario, each scenario is scored with its own group weights.
+lets weights differ by scenario, each scenario is scored with its own group weights, and
+`scenario_weights_table` lays them out beside the baseline's for the screen.
 """
 
 from collections.abc import Sequence
@@ -38,6 +39,9 @@ SMAA_SEED = 2012  # fixed, so the same judgments always give the same acceptabil
 SENSITIVITY_STEPS = {Method.WEIGHTED_SUM: 20, Method.PROMETHEE_II: 20, Method.TOPSIS: 50}
 DISPUTED_CELLS = 12  # cells shown in the spread chart, the most disputed first
 DEFAULT_ALPHA = 0.5
+# A scenario's group weight that differs from the baseline by more than half a percentage point is flagged: less
+# is rounding noise on a screen that prints weights to a tenth of a point.
+CHANGED_WEIGHT = 0.005
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,8 @@ class ScenarioAnalysis:
     utilities: options x scenarios (the chosen method's score computed in each scenario).
     weights: scenarios x criteria, the group weights each scenario was scored with: the scenario's own when the
         exercise lets weights differ by scenario, else the baseline group weights in every row.
+    baseline_weights: the baseline group weights of the same participants, which the scenarios' are read against.
+    weights_by_scenario: whether the exercise lets weights differ by scenario.
     probabilities: from each scenario's plausibility (1 to 5), normalised.
     rule_values / rule_ranks: RULES x options (max_regret values are "lower is better"; ranks 1 = best).
     """
@@ -120,6 +126,8 @@ class ScenarioAnalysis:
     scenarios: list[Scenario]
     utilities: FloatArray
     weights: FloatArray
+    baseline_weights: FloatArray
+    weights_by_scenario: bool
     robustness: analysis.RobustnessResult
     alpha: float
     rule_values: FloatArray
@@ -132,6 +140,38 @@ class ScenarioAnalysis:
     @property
     def rules_agree(self) -> bool:
         return len({self.choices[rule] for rule in RULES}) == 1
+
+
+@dataclass(frozen=True)
+class ScenarioWeight:
+    """One criterion's group weight in one scenario, next to its baseline weight."""
+
+    weight: float
+    baseline: float
+
+    @property
+    def changed(self) -> bool:
+        # The tolerance keeps a difference of exactly half a point, blurred by floating point, unmarked.
+        return abs(self.weight - self.baseline) > CHANGED_WEIGHT + 1e-9
+
+    @property
+    def higher(self) -> bool:
+        return self.weight > self.baseline
+
+
+@dataclass(frozen=True)
+class ScenarioWeightRow:
+    criterion: str
+    baseline: float
+    scenarios: tuple[ScenarioWeight, ...]  # in the order of `ScenarioWeightsTable.scenarios`
+
+
+@dataclass(frozen=True)
+class ScenarioWeightsTable:
+    """Criteria x (baseline, scenarios): the group weights each scenario was scored with."""
+
+    scenarios: tuple[str, ...]  # display names
+    rows: tuple[ScenarioWeightRow, ...]
 
 
 @dataclass(frozen=True)
@@ -384,7 +424,17 @@ def _scenarios(method: str, arrays: ExerciseArrays, alpha: float) -> ScenarioAna
     values = np.stack([np.asarray(getattr(result, rule), dtype=float) for rule in RULES])
     oriented = np.where(np.array([rule == "max_regret" for rule in RULES])[:, np.newaxis], -values, values)
     ranks = analysis.rank(oriented)
-    return ScenarioAnalysis(list(arrays.scenarios), utilities, weights, result, alpha, values, ranks)
+    return ScenarioAnalysis(
+        scenarios=list(arrays.scenarios),
+        utilities=utilities,
+        weights=weights,
+        baseline_weights=group_weights(arrays),
+        weights_by_scenario=arrays.weights_by_scenario,
+        robustness=result,
+        alpha=alpha,
+        rule_values=values,
+        rule_ranks=ranks,
+    )
 
 
 # --------------------------------------------------------------------------- the bundle
@@ -581,6 +631,28 @@ def analysis_results(exercise: Exercise, request: AnalysisRequest | None = None)
         disagreement=disagreement,
         scenarios=scenario_analysis,
     )
+
+
+def scenario_weights_table(bundle: AnalysisResults) -> ScenarioWeightsTable | None:
+    """The weights each scenario was scored with, per criterion, beside the baseline's; None unless the exercise
+    lets weights differ by scenario and the scenarios are analysed, since otherwise every column would repeat
+    the baseline."""
+    analysed = bundle.scenarios
+    if analysed is None or not analysed.weights_by_scenario or not analysed.scenarios:
+        return None
+    baseline = analysed.baseline_weights
+    rows = tuple(
+        ScenarioWeightRow(
+            criterion=display_name(criterion),
+            baseline=float(baseline[j]),
+            scenarios=tuple(
+                ScenarioWeight(float(analysed.weights[s, j]), float(baseline[j]))
+                for s in range(len(analysed.scenarios))
+            ),
+        )
+        for j, criterion in enumerate(bundle.criteria)
+    )
+    return ScenarioWeightsTable(tuple(display_name(s) for s in analysed.scenarios), rows)
 
 
 def display_name(item: Option | Criterion | Scenario) -> str:

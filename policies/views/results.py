@@ -24,6 +24,7 @@ from policies.selectors.analysis_results import (
     AnalysisRequest,
     display_name,
     participant_names,
+    scenario_weights_table,
 )
 from policies.selectors.analysis_results import analysis_results as compute_analysis
 from policies.selectors.results import ExerciseResults, exercise_results
@@ -126,6 +127,7 @@ def results(request: HttpRequest, exercise_id: int) -> HttpResponse:
                 for i, (p, name) in enumerate(zip(bundle.all_participants, everyone, strict=True))
             ],
             "alpha": bundle.scenarios.alpha if bundle.scenarios else 0.5,
+            "scenario_weights": scenario_weights_table(bundle),
             "oob": bool(htmx),
         }
     )

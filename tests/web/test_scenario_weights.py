@@ -1,6 +1,6 @@
 """Weights that differ by scenario on the web: the facilitator's toggle, the participant's weighting screen
-(one section per scenario, prefilled from the baseline, changes marked), saves and who may make them, and the
-AHP group weights the results page shows."""
+(one section per scenario, prefilled from the baseline, changes marked), saves and who may make them, the
+AHP group weights the results page shows, and its table of the weights each scenario was scored with."""
 
 import re
 
@@ -8,13 +8,21 @@ import numpy as np
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from policies import analysis
 from policies.models import Exercise, Participant, Role, WeightJudgment
 from policies.models.exercises import Phase
 from policies.services.workshop import issue_join_code
 from policies.templatetags.report_format import share
-from tests.factories import MembershipFactory, ScenarioFactory, UserFactory, make_exercise
+from tests.factories import (
+    MembershipFactory,
+    ParticipantFactory,
+    ScenarioFactory,
+    UserFactory,
+    WeightJudgmentFactory,
+    make_exercise,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +248,183 @@ def test_results_page_shows_the_geometric_mean_ahp_group_weights() -> None:
     # The weights table under the chart prints the geometric group weights, not the arithmetic ones.
     page = response.content.decode()
     assert share(geometric[1], 1) in page and share(arithmetic[1], 1) not in page
+
+
+# ------------------------------------------------------------------ the results page's weights by scenario
+
+BASELINE_POINTS = {"Ada": (60, 30, 10), "Ben": (20, 40, 40)}
+# Ben changes his mind in the second scenario only: A moves by exactly half a point for the group (not marked),
+# B falls and C rises by more.
+BEN_IN_SECOND = (21, 20, 59)
+
+
+def normalised(points: tuple[float, ...]) -> np.ndarray:
+    row = np.asarray(points, dtype=float)
+    return row / row.sum()
+
+
+def weighted_by_scenario(*, by_scenario: bool = True, scenarios: int = 2) -> Exercise:
+    """Two participants, three criteria and `scenarios` scenarios; Ben weights the second one differently."""
+    exercise = make_exercise(options=2, criteria=3)
+    in_play = ScenarioFactory.create_batch(scenarios, case=exercise.case)
+    exercise.scenarios.set(in_play)
+    Exercise.objects.filter(pk=exercise.pk).update(weights_by_scenario=by_scenario)
+    exercise.refresh_from_db()
+    criteria = list(exercise.criteria.order_by("position", "pk"))
+    for alias, points in BASELINE_POINTS.items():
+        person = ParticipantFactory(exercise=exercise, alias=alias)
+        for criterion, value in zip(criteria, points, strict=True):
+            WeightJudgmentFactory(participant=person, criterion=criterion, value=value)
+        if alias == "Ben" and scenarios >= 2:
+            for criterion, value in zip(criteria, BEN_IN_SECOND, strict=True):
+                WeightJudgmentFactory(
+                    participant=person, criterion=criterion, value=value, scenario=in_play[1]
+                )
+    return exercise
+
+
+def expected_weights() -> tuple[np.ndarray, np.ndarray]:
+    """The baseline group weights and the second scenario's, from the points above (mean of normalised rows)."""
+    ada, ben = (normalised(points) for points in BASELINE_POINTS.values())
+    return (ada + ben) / 2, (ada + normalised(BEN_IN_SECOND)) / 2
+
+
+def weights_table(page: str) -> list[tuple[str, list[tuple[str, bool]]]]:
+    """The rows of the "Weights by scenario" table: criterion, then (shown percentage, marked) per column."""
+    match = re.search(r'data-testid="scenario-weights".*?</table>', page, re.S)
+    assert match, "no weights-by-scenario table"
+    rows = []
+    for row in re.findall(r'<tr>\s*<th scope="row">(.*?)</tr>', match.group(0), re.S):
+        name, cells = row.split("</th>", 1)
+        found = re.findall(r"<td([^>]*)>([^<]*)", cells)
+        rows.append((name.strip(), [(text.strip(), "weight-changed" in attrs) for attrs, text in found]))
+    return rows
+
+
+def test_the_results_page_shows_the_weights_each_scenario_was_scored_with(client, login) -> None:
+    exercise = weighted_by_scenario()
+    login("analyst", team=exercise.team)
+    first, second = exercise.scenarios.order_by("position", "pk")
+    criteria = list(exercise.criteria.order_by("position", "pk"))
+    baseline, in_second = expected_weights()
+    assert abs(in_second[0] - baseline[0]) == pytest.approx(0.005)  # the boundary case is really there
+
+    response = client.get(reverse("results", args=[exercise.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    section = page[page.index('id="scenarios-section"') :]
+    assert 'data-testid="scenario-weights"' in section, "the table sits in the robustness section"
+    header = re.search(r'data-testid="scenario-weights".*?</thead>', page, re.S).group(0)
+    assert "<caption>Weights by scenario</caption>" in header
+    assert re.findall(r'<th scope="col">([^<]*)</th>', header) == [
+        "Criterion",
+        "Baseline",
+        f"Scenario {first.key}",
+        f"Scenario {second.key}",
+    ]
+    rows = weights_table(page)
+    assert [name for name, _cells in rows] == [f"Criterion {c.key}" for c in criteria]
+    for j, (_name, cells) in enumerate(rows):
+        base, scenario_one, scenario_two = cells
+        assert base == (share(baseline[j]), False)
+        assert scenario_one == (share(baseline[j]), False)  # Ben kept his baseline weights there
+        assert scenario_two[0] == share(in_second[j])
+        assert scenario_two[1] == (abs(in_second[j] - baseline[j]) > 0.005 + 1e-9)
+    assert [marked for _value, marked in rows[1][1]] == [False, False, True]
+    # Marked for screen readers and on hover, with the direction of the change.
+    changed = re.findall(r'<td class="weight-changed"[^>]*>.*?</td>', page, re.S)
+    assert len(changed) == 2
+    assert f'title="Baseline: {share(baseline[1])}"' in changed[0] and "lower than the baseline" in changed[0]
+    assert (
+        f'title="Baseline: {share(baseline[2])}"' in changed[1] and "higher than the baseline" in changed[1]
+    )
+    assert all('class="visually-hidden"' in cell for cell in changed)
+
+    # The engine's numbers are the ones shown.
+    analysed = response.context["bundle"].scenarios
+    np.testing.assert_allclose(analysed.baseline_weights, baseline)
+    np.testing.assert_allclose(analysed.weights, [baseline, in_second])
+
+
+def test_the_baseline_column_stays_the_baseline_when_a_scenario_is_chosen(client, login) -> None:
+    exercise = weighted_by_scenario()
+    login("analyst", team=exercise.team)
+    second = exercise.scenarios.order_by("position", "pk")[1]
+    baseline, in_second = expected_weights()
+    analysis_only = {"HX-Request": "true", "HX-Target": "analysis"}
+    page = client.get(
+        reverse("results", args=[exercise.pk]), {"scenario": second.key}, headers=analysis_only
+    ).content.decode()
+    assert "<html" not in page
+    rows = weights_table(page)
+    assert [cells[0][0] for _name, cells in rows] == [share(w) for w in baseline]
+    assert [cells[2][0] for _name, cells in rows] == [share(w) for w in in_second]
+
+
+def test_without_the_participant_who_changed_nothing_is_marked(client, login) -> None:
+    exercise = weighted_by_scenario()
+    login("analyst", team=exercise.team)
+    ada = Participant.objects.get(exercise=exercise, alias="Ada")
+    page = client.get(reverse("results", args=[exercise.pk]), {"participant": ada.key}).content.decode()
+    rows = weights_table(page)
+    ada_weights = normalised(BASELINE_POINTS["Ada"])
+    for j, (_name, cells) in enumerate(rows):
+        assert cells == [(share(ada_weights[j]), False)] * 3
+    assert "weight-changed" not in page
+
+
+@pytest.mark.parametrize(("by_scenario", "scenarios"), [(False, 2), (True, 0)])
+def test_no_weights_table_without_weights_by_scenario(
+    client, login, by_scenario: bool, scenarios: int
+) -> None:
+    exercise = weighted_by_scenario(by_scenario=by_scenario, scenarios=scenarios)
+    login("analyst", team=exercise.team)
+    response = client.get(reverse("results", args=[exercise.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="scenario-weights"' not in page and "Weights by scenario" not in page
+    assert response.context["scenario_weights"] is None
+    # The rest of the robustness section is unchanged: its charts with scenarios, its reason without.
+    if scenarios:
+        assert 'id="chart-scenario-heatmap"' in page
+        # One set of weights for every scenario: the stored scenario points are not used.
+        baseline, _in_second = expected_weights()
+        np.testing.assert_allclose(response.context["bundle"].scenarios.weights, [baseline, baseline])
+    else:
+        assert "No scenarios are in play in this exercise." in page
+
+
+def test_a_blind_exercise_keeps_the_scenario_weights_from_participants_until_the_reveal(
+    client, login
+) -> None:
+    exercise = weighted_by_scenario()
+    Exercise.objects.filter(pk=exercise.pk).update(blind=True, facilitated=True, phase=Phase.SCORING)
+    url = reverse("results", args=[exercise.pk])
+    baseline, _in_second = expected_weights()
+    login("participant", team=exercise.team)
+    for headers in ({}, {"HX-Request": "true", "HX-Target": "analysis"}):
+        hidden = client.get(url, headers=headers)
+        assert hidden.status_code == 403
+        page = hidden.content.decode()
+        assert "hidden until the reveal" in page
+        assert "scenario-weights" not in page and share(baseline[0]) not in page
+    facilitator = member(exercise, Role.FACILITATOR)
+    assert weights_table(facilitator.get(url).content.decode())
+    Exercise.objects.filter(pk=exercise.pk).update(phase=Phase.REVEAL)
+    assert weights_table(client.get(url).content.decode())
+
+
+def test_french_weights_use_a_decimal_comma(client, login) -> None:
+    exercise = weighted_by_scenario()
+    login("analyst", team=exercise.team)
+    client.cookies["django_language"] = "fr"
+    baseline, in_second = expected_weights()
+    page = client.get(reverse("results", args=[exercise.pk])).content.decode()
+    assert '<html lang="fr">' in page
+    rows = weights_table(page)
+    criteria = list(exercise.criteria.order_by("position", "pk"))
+    assert [name for name, _cells in rows] == [f"Critère {c.key}" for c in criteria]
+    with translation.override("fr"):
+        expected = [[share(baseline[j]), share(baseline[j]), share(in_second[j])] for j in range(3)]
+    assert [[value for value, _marked in cells] for _name, cells in rows] == expected
+    assert expected[1][2] == "25,0%" and all("," in value for row in expected for value in row)
