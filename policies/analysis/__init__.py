@@ -38,8 +38,8 @@ Conventions
 
 Public API
 ----------
-Methods: :func:`weighted_sum`, :func:`weighted_sum_contributions`, :func:`topsis`,
-:func:`promethee_ii`, :func:`normalize`.
+Methods: :func:`weighted_sum`, :func:`weighted_sum_each`, :func:`weighted_sum_contributions`,
+:func:`topsis`, :func:`promethee_ii`, :func:`normalize`.
 Weights: :func:`ahp_priorities` (:class:`AHPResult`),
 :func:`most_inconsistent_comparisons` (:class:`InconsistentComparison`),
 :func:`aggregate_pairwise`, :func:`group_ahp_priorities`, :func:`roc_weights`, :func:`swing_weights`,
@@ -54,7 +54,14 @@ Scenarios: :func:`consistent_combinations` (:class:`ScenarioSpace`), :func:`comb
 """
 
 from .group import ConsensusResult, aggregate_scores, consensus, resample_scores
-from .methods import normalize, promethee_ii, topsis, weighted_sum, weighted_sum_contributions
+from .methods import (
+    normalize,
+    promethee_ii,
+    topsis,
+    weighted_sum,
+    weighted_sum_contributions,
+    weighted_sum_each,
+)
 from .ranking import kendall_tau, kendall_w, rank
 from .robustness import RobustnessResult, robustness
 from .scenarios import ScenarioSpace, combination_consistency, consistent_combinations
@@ -104,4 +111,5 @@ __all__ = [
     "weight_sensitivity",
     "weighted_sum",
     "weighted_sum_contributions",
+    "weighted_sum_each",
 ]

@@ -40,6 +40,7 @@ __all__ = [
     "topsis",
     "weighted_sum",
     "weighted_sum_contributions",
+    "weighted_sum_each",
 ]
 
 #: Method names accepted by :func:`prepare`, ``smaa`` and ``weight_sensitivity``.
@@ -433,6 +434,40 @@ def weighted_sum(
     utilities with incomplete product sets. Operations Research, 15(3), 537-542.
     """
     return _run("weighted_sum", matrix, weights, types, normalization=normalization)
+
+
+def weighted_sum_each(
+    matrices: ArrayLike,
+    weights: ArrayLike,
+    types: ArrayLike,
+    normalization: str = "minmax",
+) -> FloatArray:
+    """:func:`weighted_sum` of each matrix of a batch with its own weight vector.
+
+    Why: every participant of a panel has their own scores and weights, and the
+    panel's agreement (Kendall's W) is measured on the rankings they imply; scoring
+    them one by one costs a Python round per participant on a live dashboard.
+
+    ``matrices`` is people x options x criteria, ``weights`` people x criteria (each
+    row normalised to sum to 1); the result is people x options, row ``k`` equal to
+    ``weighted_sum(matrices[k], weights[k], types, normalization)``.
+    """
+    values = to_float_array(matrices, "decision matrices")
+    if values.ndim != 3:
+        raise ValueError(
+            "The decision matrices must be a stack of tables (people x options x criteria); "
+            f"got an array with {values.ndim} dimension(s)."
+        )
+    for k, matrix in enumerate(values):
+        check_matrix(matrix, what=f"decision matrix {k + 1}")
+    directions = check_types(types, values.shape[2])
+    batch, is_batch = check_weights(weights, values.shape[2])
+    if not is_batch or batch.shape[0] != values.shape[0]:
+        raise ValueError(
+            f"Give one weight vector per matrix: {values.shape[0]} matrices but "
+            f"{batch.shape[0] if is_batch else 'a single'} weight vector(s)."
+        )
+    return prepare("weighted_sum", values, directions, normalization=normalization).scores(batch)
 
 
 def topsis(

@@ -75,9 +75,11 @@ def group_scores(arrays: ExerciseArrays, scores: NDArray[np.float64]) -> tuple[N
     return np.where(missing, midpoint, matrix), int(missing.sum())
 
 
-def exercise_results(exercise: Exercise, *, method: str | None = None) -> ExerciseResults:
+def exercise_results(
+    exercise: Exercise, *, method: str | None = None, arrays: ExerciseArrays | None = None
+) -> ExerciseResults:
     method = method or exercise.method
-    arrays = exercise_arrays(exercise)
+    arrays = arrays if arrays is not None else exercise_arrays(exercise)
     weights = group_weights(arrays)
     participants_scoring = (
         int(np.any(~np.isnan(arrays.scores), axis=(1, 2)).sum()) if arrays.participants else 0

@@ -115,10 +115,17 @@ def _scale_ranges(exercise: Exercise, arrays: ExerciseArrays) -> np.ndarray:
 
 
 def cell_stats(
-    exercise: Exercise, *, round: int | None = None, with_rationales: bool = True
+    exercise: Exercise,
+    *,
+    round: int | None = None,
+    with_rationales: bool = True,
+    arrays: ExerciseArrays | None = None,
 ) -> list[CellStats]:
-    """Median, quartiles and anonymised rationales per baseline cell, judgments up to `round`."""
-    arrays = exercise_arrays(exercise, round=round)
+    """Median, quartiles and anonymised rationales per baseline cell, judgments up to `round`.
+
+    A caller that already loaded the exercise's arrays (for the same round) passes them: on the live dashboard
+    of a full room, loading them is most of the work."""
+    arrays = arrays if arrays is not None else exercise_arrays(exercise, round=round)
     ranges = _scale_ranges(exercise, arrays)
     rationales: dict[tuple[int, int], list[str]] = {}
     if with_rationales:
@@ -175,17 +182,15 @@ def participant_rankings(arrays: ExerciseArrays) -> np.ndarray:
     group_matrix = np.divide(sums, counts, out=np.full(counts.shape, np.nan), where=counts > 0)
     midpoint = (arrays.scale_min + arrays.scale_max) / 2
     group_matrix = np.where(np.isnan(group_matrix), midpoint[np.newaxis, :], group_matrix)
-    rows = []
-    for k in range(len(arrays.participants)):
-        own = arrays.scores[k]
-        if np.all(np.isnan(own)):
-            continue
-        matrix = np.where(np.isnan(own), group_matrix, own)
-        points = np.nan_to_num(arrays.weights[k], nan=0.0)
-        weights = points / points.sum() if points.sum() > 0 else group_w
-        scores = analysis.weighted_sum(matrix, weights, arrays.types)
-        rows.append(analysis.rank(scores))
-    return np.array(rows, dtype=float).reshape(len(rows), len(arrays.options))
+    scoring = ~np.all(np.isnan(arrays.scores), axis=(1, 2))
+    if not scoring.any():
+        return np.empty((0, len(arrays.options)))
+    own = arrays.scores[scoring]
+    matrices = np.where(np.isnan(own), group_matrix[np.newaxis], own)
+    points = np.nan_to_num(arrays.weights[scoring], nan=0.0)
+    totals = points.sum(axis=1, keepdims=True)
+    weights = np.where(totals > 0, points / np.where(totals > 0, totals, 1.0), group_w[np.newaxis])
+    return analysis.rank(analysis.weighted_sum_each(matrices, weights, arrays.types)).astype(float)
 
 
 @dataclass(frozen=True)
@@ -203,11 +208,14 @@ class Consensus:
         return self.judged > 0 and not self.disputed
 
 
-def consensus(exercise: Exercise, *, with_rationales: bool = False) -> Consensus:
-    cells = cell_stats(exercise, with_rationales=with_rationales)
+def consensus(
+    exercise: Exercise, *, with_rationales: bool = False, arrays: ExerciseArrays | None = None
+) -> Consensus:
+    arrays = arrays if arrays is not None else exercise_arrays(exercise)
+    cells = cell_stats(exercise, with_rationales=with_rationales, arrays=arrays)
     judged = [c for c in cells if c.n > 0]
     disputed = sorted((c for c in judged if not c.consensus), key=lambda c: (-c.relative_iqr, -c.iqr))
-    rankings = participant_rankings(exercise_arrays(exercise))
+    rankings = participant_rankings(arrays)
     w: float | None = None
     if rankings.shape[0] >= 2 and rankings.shape[1] >= 2:
         try:
@@ -246,9 +254,9 @@ class Dashboard:
     comments: int
 
 
-def dashboard(exercise: Exercise) -> Dashboard:
+def dashboard(exercise: Exercise, arrays: ExerciseArrays | None = None) -> Dashboard:
     """Everything the facilitator watches: who joined and judged, completion, hotspots, agreement."""
-    arrays = exercise_arrays(exercise)
+    arrays = arrays if arrays is not None else exercise_arrays(exercise)
     n_c, n_cells = len(arrays.criteria), len(arrays.options) * len(arrays.criteria)
     revised = dict(
         ScoreJudgment.objects.filter(
@@ -279,7 +287,7 @@ def dashboard(exercise: Exercise) -> Dashboard:
         cells_count=n_cells,
         weighting_complete=sum(1 for p in progress if n_c and p.weights_done == n_c),
         scoring_complete=sum(1 for p in progress if n_cells and p.scores_done == n_cells),
-        consensus=consensus(exercise),
+        consensus=consensus(exercise, arrays=arrays),
         comments=Comment.objects.filter(exercise=exercise).count(),
     )
 

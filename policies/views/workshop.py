@@ -529,8 +529,9 @@ def _facilitator(request: HttpRequest, exercise_id: int) -> Exercise:
 
 
 def _dashboard_context(request: HttpRequest, exercise: Exercise) -> dict[str, Any]:
-    board = dashboard(exercise)
-    results = exercise_results(exercise)
+    arrays = exercise_arrays(exercise)  # loaded once for the board, the consensus and the ranking
+    board = dashboard(exercise, arrays)
+    results = exercise_results(exercise, arrays=arrays)
     criteria = list(exercise.criteria.order_by("position", "pk"))
     return {
         "exercise": exercise,

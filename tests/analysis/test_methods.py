@@ -26,6 +26,7 @@ from policies.analysis import (
     topsis,
     weighted_sum,
     weighted_sum_contributions,
+    weighted_sum_each,
 )
 
 from .reference import naive_promethee_ii, naive_topsis_vector, naive_weighted_sum_minmax
@@ -370,6 +371,34 @@ def test_a_batch_of_weights_equals_one_call_per_vector(method: object, options: 
     assert together.shape == (25, 6)
     for row, weights in zip(together, batch, strict=True):
         np.testing.assert_allclose(row, method(matrix, weights, types, **options), rtol=1e-12, atol=1e-15)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("normalization", ["minmax", "vector"])
+def test_each_matrix_with_its_own_weights_equals_one_call_per_person(normalization: str) -> None:
+    rng = np.random.default_rng(4)
+    matrices = rng.random((9, 5, 3)) * 10
+    weights = rng.random((9, 3)) * 5
+    types = np.array([1.0, -1.0, 1.0])
+    together = weighted_sum_each(matrices, weights, types, normalization=normalization)
+    assert together.shape == (9, 5)
+    for row, matrix, own in zip(together, matrices, weights, strict=True):
+        np.testing.assert_allclose(
+            row, weighted_sum(matrix, own, types, normalization=normalization), rtol=1e-12
+        )
+
+
+def test_each_matrix_needs_its_own_finite_weights_and_a_stack_of_tables() -> None:
+    matrices, types = np.ones((3, 4, 2)), np.array([1.0, 1.0])
+    with pytest.raises(ValueError, match="one weight vector per matrix: 3 matrices but 2"):
+        weighted_sum_each(matrices, np.ones((2, 2)), types)
+    with pytest.raises(ValueError, match="one weight vector per matrix: 3 matrices but a single"):
+        weighted_sum_each(matrices, np.ones(2), types)
+    with pytest.raises(ValueError, match="stack of tables"):
+        weighted_sum_each(np.ones((4, 2)), np.ones((4, 2)), types)
+    broken = matrices.copy()
+    broken[1, 2, 0] = np.nan
+    with pytest.raises(ValueError, match="decision matrix 2"):
+        weighted_sum_each(broken, np.ones((3, 2)), types)
 
 
 def test_single_weight_vector_returns_one_score_per_option() -> None:
