@@ -1,8 +1,10 @@
 """The canonical form of a case file: one JSON text per case, whatever order it was written in.
 
 Reference lists are ordered like the lists they point into and judgments by participant, scenario, option and
-criterion (weights by participant, scenario and criterion), and default values are left out. Exports are canonical, and the shipped seeds are kept canonical,
-so `export(import(x)) == x` holds to the byte for them.
+criterion (weights by participant, scenario and criterion), and default values are left out. A pairwise
+comparison names first the criterion listed first (the reverse pair holds the reciprocal ratio); comparisons
+are ordered by participant, scenario and the two criteria. Exports are canonical, and the shipped seeds are
+kept canonical, so `export(import(x)) == x` holds to the byte for them.
 """
 
 from typing import Any
@@ -65,4 +67,24 @@ def canonical(case_file: CaseFile) -> dict[str, Any]:
                     s.get("round", 1),
                 )
             )
+        if "pairwise" in exercise:
+            _orient_pairs(exercise["pairwise"], at["criteria"])
+            exercise["pairwise"].sort(
+                key=lambda p: (
+                    people.get(p["participant"], 0),
+                    -1 if p.get("scenario") is None else scenario_at.get(p["scenario"], 0),
+                    at["criteria"].get(p["criterion_a"], 0),
+                    at["criteria"].get(p["criterion_b"], 0),
+                    p.get("round", 1),
+                )
+            )
     return data
+
+
+def _orient_pairs(comparisons: list[dict[str, Any]], positions: dict[str, int]) -> None:
+    """Write each pair one way only, so a comparison and its reciprocal give the same text."""
+    for comparison in comparisons:
+        a, b = comparison["criterion_a"], comparison["criterion_b"]
+        if positions.get(a, 0) > positions.get(b, 0):
+            comparison["criterion_a"], comparison["criterion_b"] = b, a
+            comparison["value"] = 1 / comparison["value"]

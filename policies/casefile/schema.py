@@ -151,6 +151,25 @@ class ScoreItem(Strict):
     confidence: Annotated[int, Field(ge=1, le=5)] | None = None
 
 
+class PairwiseItem(Strict):
+    """How many times more important criterion_a is than criterion_b, on Saaty's scale 1/9 ... 1 ... 9.
+
+    Each pair is given once, either way round: the reverse comparison is the reciprocal (3 one way, 1/3 back).
+    """
+
+    participant: Key
+    criterion_a: Key
+    criterion_b: Key
+    scenario: Key | None = None  # None: the baseline comparison; else the comparison for that scenario
+    # The bounds of the pairwise_range constraint; validation holds the value to the scale's steps.
+    value: Annotated[float, Field(ge=1 / 9, le=9, allow_inf_nan=False)]
+    round: Annotated[int, Field(ge=1)] = 1
+
+
+# The values of policies.models.exercises.WeightingMethod; the schema stays free of Django models.
+WeightingMethodKey = Literal["direct", "swing", "ahp", "rank"]
+
+
 class ExerciseItem(Strict):
     id: Key
     title: LocalizedText
@@ -159,9 +178,11 @@ class ExerciseItem(Strict):
     criteria: list[Key]
     scenarios: list[Key] = []
     weights_by_scenario: bool = False
+    weighting_method: WeightingMethodKey = "direct"
     participants: list[ParticipantItem] = []
     weights: list[WeightItem] = []
     scores: list[ScoreItem] = []
+    pairwise: list[PairwiseItem] = []
 
 
 class CaseFile(Strict):

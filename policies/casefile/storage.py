@@ -65,7 +65,11 @@ def storage_problems(case_file: CaseFile) -> Iterator[CaseFileProblem]:
             yield CaseFileProblem(f"$.consistency[{i}]", _("A second value for the same pair of states."))
         pairs.add((pair.a, pair.b))
     for i, exercise in enumerate(case_file.exercises):
-        for kind, items in (("weights", exercise.weights), ("scores", exercise.scores)):
+        for kind, items in (
+            ("weights", exercise.weights),
+            ("scores", exercise.scores),
+            ("pairwise", exercise.pairwise),
+        ):
             for j, item in enumerate(items):
                 if item.round > MAX_ROUND:
                     yield CaseFileProblem(

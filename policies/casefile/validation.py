@@ -7,10 +7,11 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core import exceptions
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
-from policies.casefile.schema import FORMAT_NAME, FORMAT_VERSION, CaseFile
+from policies.casefile.schema import FORMAT_NAME, FORMAT_VERSION, CaseFile, ExerciseItem
 
 MAX_CASE_FILE_BYTES = 5 * 1024 * 1024
 
@@ -241,3 +242,48 @@ def _check_exercise(exercise, path, options, leaves, scenarios, criteria):
         if cell in score_cells:
             yield CaseFileProblem(where, _("A second score for the same cell and round."))
         score_cells.add(cell)
+    yield from _check_pairwise(exercise, path, participants, in_play)
+
+
+def _check_pairwise(
+    exercise: ExerciseItem, path: str, participants: set[str], in_play: tuple[set[str], set[str], set[str]]
+) -> Iterable[CaseFileProblem]:
+    """Comparisons name people, criteria and scenarios of the exercise, each pair once, on Saaty's scale."""
+    from policies.services.workshop import parse_ratio  # needs the models, loaded lazily
+
+    compared: set[tuple[str, frozenset[str], str | None, int]] = set()
+    for j, comparison in enumerate(exercise.pairwise):
+        where = f"{path}.pairwise[{j}]"
+        if comparison.participant not in participants:
+            yield CaseFileProblem(
+                f"{where}.participant", _("Unknown participant %(id)r.") % {"id": comparison.participant}
+            )
+        for side in ("criterion_a", "criterion_b"):
+            key = getattr(comparison, side)
+            if key not in in_play[1]:
+                yield CaseFileProblem(
+                    f"{where}.{side}", _("Criterion %(id)r is not in this exercise.") % {"id": key}
+                )
+        if comparison.criterion_a == comparison.criterion_b:
+            yield CaseFileProblem(f"{where}.criterion_b", _("A criterion cannot be compared with itself."))
+        if comparison.scenario is not None and comparison.scenario not in in_play[2]:
+            yield CaseFileProblem(
+                f"{where}.scenario",
+                _("Scenario %(id)r is not in this exercise.") % {"id": comparison.scenario},
+            )
+        try:
+            parse_ratio(repr(comparison.value))
+        except exceptions.ValidationError as exc:
+            yield CaseFileProblem(
+                f"{where}.value",
+                _("%(value)s is not on the scale. %(reason)s")
+                % {"value": comparison.value, "reason": " ".join(exc.messages)},
+            )
+        pair = frozenset((comparison.criterion_a, comparison.criterion_b))
+        cell = (comparison.participant, pair, comparison.scenario, comparison.round)
+        if cell in compared:
+            yield CaseFileProblem(
+                where,
+                _("A second comparison of the same criteria for the same participant, scenario and round."),
+            )
+        compared.add(cell)

@@ -32,6 +32,7 @@ def _exercise(exercise: Exercise) -> dict[str, Any]:
         "criteria": _keys(exercise.criteria.all()),
         "scenarios": _keys(exercise.scenarios.all()),
         "weights_by_scenario": exercise.weights_by_scenario,
+        "weighting_method": exercise.weighting_method,
         "participants": [{"id": p.key, "alias": p.alias, "profile": p.profile} for p in participants],
         "weights": [
             {
@@ -57,6 +58,17 @@ def _exercise(exercise: Exercise) -> dict[str, Any]:
             }
             for s in exercise_scores(exercise)
         ],
+        "pairwise": [
+            {
+                "participant": p.participant.key,
+                "criterion_a": p.criterion_a.key,
+                "criterion_b": p.criterion_b.key,
+                "scenario": p.scenario.key if p.scenario_id else None,
+                "value": p.value,
+                "round": p.round,
+            }
+            for p in exercise_pairwise(exercise)
+        ],
     }
 
 
@@ -73,6 +85,14 @@ def exercise_scores(exercise: Exercise) -> Any:
 
     return ScoreJudgment.objects.filter(participant__exercise=exercise).select_related(
         "participant", "option", "criterion", "scenario"
+    )
+
+
+def exercise_pairwise(exercise: Exercise) -> Any:
+    from policies.models import PairwiseJudgment
+
+    return PairwiseJudgment.objects.filter(participant__exercise=exercise).select_related(
+        "participant", "criterion_a", "criterion_b", "scenario"
     )
 
 

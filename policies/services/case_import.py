@@ -7,7 +7,7 @@ edited file updates in place without touching the judgments of live exercises.
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from policies.casefile.schema import CaseFile, ExerciseItem
+from policies.casefile.schema import CaseFile, ExerciseItem, PairwiseItem
 from policies.models import (
     Actor,
     Case,
@@ -17,6 +17,7 @@ from policies.models import (
     Evidence,
     Exercise,
     Option,
+    PairwiseJudgment,
     Participant,
     Scenario,
     ScoreJudgment,
@@ -187,6 +188,7 @@ def _import_exercise(
             "title": item.title,
             "description": item.description,
             "weights_by_scenario": item.weights_by_scenario,
+            "weighting_method": item.weighting_method,
         },
     )
     exercise.options.set([options[key] for key in item.options])
@@ -201,6 +203,7 @@ def _import_exercise(
     # Judgments of the file's personas are replaced wholesale: they are data of the file, not of live users.
     WeightJudgment.objects.filter(participant__in=participants.values()).delete()
     ScoreJudgment.objects.filter(participant__in=participants.values()).delete()
+    PairwiseJudgment.objects.filter(participant__in=participants.values()).delete()
     bulk_create_with_history(
         [
             WeightJudgment(
@@ -231,4 +234,31 @@ def _import_exercise(
         ],
         ScoreJudgment,
     )
+    bulk_create_with_history(
+        [
+            _pairwise(p, participants[p.participant], criteria, scenarios[p.scenario] if p.scenario else None)
+            for p in item.pairwise
+        ],
+        PairwiseJudgment,
+    )
     return exercise
+
+
+def _pairwise(
+    item: PairwiseItem,
+    participant: Participant,
+    criteria: dict[str, Criterion],
+    scenario: Scenario | None,
+) -> PairwiseJudgment:
+    """The database keeps one orientation per pair (criterion_a has the lower primary key), a file either."""
+    a, b, value = criteria[item.criterion_a], criteria[item.criterion_b], item.value
+    if a.pk > b.pk:
+        a, b, value = b, a, 1 / value
+    return PairwiseJudgment(
+        participant=participant,
+        criterion_a=a,
+        criterion_b=b,
+        scenario=scenario,
+        round=item.round,
+        value=value,
+    )

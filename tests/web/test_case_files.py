@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from policies.casefile.validation import parse_case_file
-from policies.models import Case, Option
+from policies.models import Case, Option, PairwiseJudgment
+from policies.models.exercises import WeightingMethod
 from policies.services.case_import import import_case
 from tests.factories import CaseFactory
 
@@ -120,3 +121,64 @@ def test_values_the_database_cannot_hold_are_refused_with_their_path(client, log
     html = response.content.decode()
     assert "$.case.period" in html and "$.consistency[1]" in html
     assert not Case.objects.exists()
+
+
+def ahp_document() -> dict:
+    """The small case as an AHP exercise with Ann's comparisons for the baseline and for the "boom" scenario."""
+    document = json.loads(SMALL.read_text())
+    document["exercises"][0]["weighting_method"] = "ahp"
+    document["exercises"][0]["pairwise"] = [
+        {"participant": "ann", "criterion_a": "benefit", "criterion_b": "cost", "value": 3},
+        {
+            "participant": "ann",
+            "criterion_a": "benefit",
+            "criterion_b": "cost",
+            "scenario": "boom",
+            "value": 0.2,
+        },
+    ]
+    return document
+
+
+def test_an_ahp_exercise_travels_with_its_comparisons_through_export_and_import(client, login) -> None:
+    team = login("facilitator").team
+    case = import_case(case_file=parse_case_file(json.dumps(ahp_document())), team=team)
+    document = json.loads(client.get(reverse("case-export", args=[case.pk])).content)
+    assert document["exercises"][0]["weighting_method"] == "ahp"
+    assert document["exercises"][0]["pairwise"] == ahp_document()["exercises"][0]["pairwise"]
+    assert upload(client, team, json.dumps(document).encode()).status_code == 302
+    copied = Case.objects.exclude(pk=case.pk).get(team=team).exercises.get()
+    assert copied.weighting_method == WeightingMethod.AHP
+    rows = PairwiseJudgment.objects.filter(participant__exercise=copied)
+    assert set(rows.values_list("participant__key", "scenario__key", "value")) == {
+        ("ann", None, 3.0),
+        ("ann", "boom", 0.2),
+    }
+
+
+def test_bad_comparisons_are_listed_in_the_readers_language_and_nothing_is_imported(client, login) -> None:
+    team = login("facilitator").team
+    document = ahp_document()
+    document["exercises"][0]["pairwise"] += [
+        {"participant": "ann", "criterion_a": "cost", "criterion_b": "benefit", "value": 1 / 3},
+        {"participant": "ann", "criterion_a": "cost", "criterion_b": "cost", "value": 1},
+        {
+            "participant": "ann",
+            "criterion_a": "benefit",
+            "criterion_b": "cost",
+            "scenario": "bust",
+            "value": 2.5,
+        },
+    ]
+    client.cookies["django_language"] = "fr"
+    response = upload(client, team, json.dumps(document).encode())
+    assert response.status_code == 422
+    html = response.content.decode()
+    for expected in (
+        "<code>$.exercises[0].pairwise[2]</code>: Deuxième comparaison des mêmes critères",
+        "<code>$.exercises[0].pairwise[3].criterion_b</code>: Un critère ne peut pas être comparé à lui-même.",
+        "<code>$.exercises[0].pairwise[4].scenario</code>: Le scénario &#x27;bust&#x27;",
+        "<code>$.exercises[0].pairwise[4].value</code>: 2.5 n’est pas sur l’échelle.",
+    ):
+        assert expected in html
+    assert not Case.objects.exists() and not PairwiseJudgment.objects.exists()
