@@ -4,7 +4,7 @@ This is the only bridge between the ORM and `policies.analysis`: web pages, repo
 `exercise_arrays`, so every number they show is computed from the same matrices.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,13 +79,25 @@ def baseline_fallback(specific: NDArray[np.float64], baseline: NDArray[np.float6
     return np.where(np.isnan(specific), baseline[np.newaxis], specific)
 
 
-def exercise_arrays(exercise: Exercise, *, round: int | None = None) -> ExerciseArrays:
-    """Read every judgment up to `round` (default: the current one); later rounds override earlier ones."""
+def exercise_arrays(
+    exercise: Exercise, *, round: int | None = None, only: Sequence[Participant] | None = None
+) -> ExerciseArrays:
+    """Read every judgment up to `round` (default: the current one); later rounds override earlier ones.
+
+    `only` restricts the participants (and the judgments read) to those given: a participant's own screen needs
+    only their judgments, and when a full room's screens all redraw at a phase change, reading everyone's
+    judgments for each of them would cost the room's size squared.
+    """
     round_ = exercise.current_round if round is None else round
     options = list(exercise.options.order_by("position", "pk"))
     criteria = list(exercise.criteria.order_by("position", "pk"))
     scenarios = list(exercise.scenarios.order_by("position", "pk"))
-    participants = list(exercise.participants.order_by("pk"))
+    people = (
+        exercise.participants.all()
+        if only is None
+        else exercise.participants.filter(pk__in=[p.pk for p in only])
+    )
+    participants = list(people.order_by("pk"))
     o_index = {o.pk: i for i, o in enumerate(options)}
     c_index = {c.pk: i for i, c in enumerate(criteria)}
     s_index = {s.pk: i for i, s in enumerate(scenarios)}
@@ -95,7 +107,8 @@ def exercise_arrays(exercise: Exercise, *, round: int | None = None) -> Exercise
     by_scenario = bool(exercise.weights_by_scenario) and n_s > 0
     weights = np.full((n_p, n_c), np.nan)
     weights_only = np.full((n_s, n_p, n_c), np.nan)
-    weight_rows = WeightJudgment.objects.filter(participant__exercise=exercise, round__lte=round_)
+    judged_by = {"participant__in": participants} if only is not None else {"participant__exercise": exercise}
+    weight_rows = WeightJudgment.objects.filter(**judged_by, round__lte=round_)
     if not by_scenario:
         weight_rows = weight_rows.filter(scenario__isnull=True)
     for p_id, c_id, s_id, value in weight_rows.order_by("round").values_list(
@@ -109,7 +122,7 @@ def exercise_arrays(exercise: Exercise, *, round: int | None = None) -> Exercise
             weights_only[s_index[s_id], p_index[p_id], c_index[c_id]] = value
 
     # Pairwise matrices: the baseline ones first (indices 0..n_p-1), then one block of n_p per scenario.
-    pairwise_rows = PairwiseJudgment.objects.filter(participant__exercise=exercise, round__lte=round_)
+    pairwise_rows = PairwiseJudgment.objects.filter(**judged_by, round__lte=round_)
     if not by_scenario:
         pairwise_rows = pairwise_rows.filter(scenario__isnull=True)
     matrices = reciprocal_matrices(
@@ -129,7 +142,7 @@ def exercise_arrays(exercise: Exercise, *, round: int | None = None) -> Exercise
     scores = np.full((n_p, n_o, n_c), np.nan)
     scenario_only = np.full((n_s, n_p, n_o, n_c), np.nan)
     for p_id, o_id, c_id, s_id, value in (
-        ScoreJudgment.objects.filter(participant__exercise=exercise, round__lte=round_)
+        ScoreJudgment.objects.filter(**judged_by, round__lte=round_)
         .order_by("round")
         .values_list("participant_id", "option_id", "criterion_id", "scenario_id", "value")
     ):

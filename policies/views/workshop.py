@@ -279,13 +279,17 @@ def _score_tables(
         previous = {
             (s.option.pk, s.criterion.pk): s for s in cell_stats(exercise, round=exercise.current_round - 1)
         }
-        before = exercise_arrays(exercise, round=exercise.current_round - 1)
+        before = exercise_arrays(
+            exercise, round=exercise.current_round - 1, only=[participant] if participant is not None else []
+        )
         me_before = _own_index(before, participant)
     # Per criterion, not per cell: a table of a few hundred cells would format each scale a few hundred times.
     scales = {
         criterion.pk: "–".join(floatformat(end, "-2") for end in score_scale(exercise, criterion))
         for criterion in arrays.criteria
     }
+    # The cell's address is the exercise's score URL with the option and criterion appended.
+    score_url = reverse("workshop-score", args=[exercise.pk, 0, 0]).removesuffix("0/0/")
     tables = []
     for s_index, scenario in [(None, None), *enumerate(arrays.scenarios)]:
         rows = []
@@ -299,6 +303,10 @@ def _score_tables(
                 )
                 cell = {
                     "criterion": criterion,
+                    # Built here once per cell: the template would resolve each part half a dozen times.
+                    "url": f"{score_url}{option.pk}/{criterion.pk}/",
+                    "dom": f"{scenario.pk if scenario else 'b'}-{option.pk}-{criterion.pk}",
+                    "testid": f"{option.key}-{criterion.key}" + (f"-{scenario.key}" if scenario else ""),
                     "value": _fmt(value),
                     "rationale": rationale,
                     "confidence": confidence,
@@ -320,7 +328,8 @@ def _score_tables(
 def _play_context(
     request: HttpRequest, exercise: Exercise, participant: Participant | None, can_judge: bool
 ) -> dict:
-    arrays = exercise_arrays(exercise)
+    # The participant's own judgments only: the group's are read where the phase shows them (below).
+    arrays = exercise_arrays(exercise, only=[participant] if participant is not None else [])
     me = _own_index(arrays, participant)
     context: dict[str, Any] = {
         "exercise": exercise,
@@ -328,7 +337,7 @@ def _play_context(
         "can_judge": can_judge,
         "me_name": display_name(participant, exercise=exercise, for_facilitator=False) if participant else "",
         "token": phase_token(exercise),
-        "poll_seconds": poll_seconds(exercise, len(arrays.participants)),
+        "poll_seconds": poll_seconds(exercise, exercise.participants.count()),
         "deadline": phase_deadline(exercise),
         "criteria": arrays.criteria,
         "options": arrays.options,
@@ -342,7 +351,8 @@ def _play_context(
     if phase == Phase.SCORING or not exercise.facilitated:
         context["tables"] = _score_tables(exercise, participant, arrays, me)
     if shows_others(exercise) and phase != Phase.WEIGHTING and phase != Phase.SCORING:
-        stats = cell_stats(exercise)
+        group = exercise_arrays(exercise)  # read once for the statistics, the results and the consensus
+        stats = cell_stats(exercise, arrays=group)
         context["stats_rows"] = [
             {"option": option, "cells": stats[i * len(arrays.criteria) : (i + 1) * len(arrays.criteria)]}
             for i, option in enumerate(arrays.options)
@@ -359,8 +369,8 @@ def _play_context(
         for row in context["stats_rows"]:
             row["mine"] = [context["own"].get((row["option"].pk, s.criterion.pk), "") for s in row["cells"]]
             row["pairs"] = list(zip(row["cells"], row["mine"], strict=True))
-        context["results"] = exercise_results(exercise)
-        context["consensus"] = consensus(exercise)
+        context["results"] = exercise_results(exercise, arrays=group)
+        context["consensus"] = consensus(exercise, arrays=group)
     return context
 
 

@@ -4,6 +4,7 @@ Two hundred participants poll every few seconds and save about once a second, so
 queries and check that the short paths keep the same rules as the full ones.
 """
 
+import re
 import threading
 
 import pytest
@@ -44,6 +45,24 @@ def test_a_participants_unchanged_poll_costs_at_most_two_queries(django_assert_m
         response = amina.get(state, {"v": current}, headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response["ETag"] == f'"{current}"'
+
+
+def test_every_cell_of_the_scoring_table_posts_to_its_own_address() -> None:
+    exercise = scoring_workshop()
+    scenario = ScenarioFactory(case=exercise.case)
+    exercise.scenarios.add(scenario)
+    amina, _participant = guest(exercise, "Amina")
+    html = amina.get(reverse("workshop-play", args=[exercise.pk])).content.decode()
+    expected = [
+        reverse("workshop-score", args=[exercise.pk, option.pk, criterion.pk])
+        for _table in ("baseline", "scenario")
+        for option in exercise.options.order_by("position", "pk")
+        for criterion in exercise.criteria.order_by("position", "pk")
+    ]
+    assert re.findall(r'class="autosave cell[^"]*" hx-post="([^"]+)"', html) == expected
+    # Each cell's inputs have ids of their own, so every label points at one field.
+    ids = re.findall(r'<(?:input|textarea|select) id="([src]-[^"]+)"', html)
+    assert len(ids) == len(set(ids)) == 3 * len(expected)
 
 
 def test_a_poll_after_a_phase_change_returns_the_new_stage() -> None:
