@@ -137,7 +137,7 @@ def _upsert_with_history(key: dict[str, Any], assignments: dict[str, Any], now: 
     and set on one it updated, which tells the history a first save ("+") from a revision ("~")."""
     quote = connection.ops.quote_name
     _table, columns = _table_columns()
-    history = ScoreJudgment.history.model._meta.db_table
+    history = _history_date_field().model._meta.db_table
     copied = ", ".join(quote(c) for c in ["id", *columns])
     upsert, params = _upsert(key, assignments)
     sql = (
