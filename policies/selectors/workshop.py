@@ -233,6 +233,10 @@ def consensus(
     )
 
 
+# A scenario value this close to the baseline is the baseline (what the screens prefill, read back).
+CHANGE_TOLERANCE = 1e-6
+
+
 @dataclass(frozen=True)
 class ParticipantProgress:
     participant: Participant
@@ -241,6 +245,30 @@ class ParticipantProgress:
     scores_done: int
     revised_this_round: int
     online: bool
+    # Scenario cells (and scenario weights, when weights differ by scenario) set apart from the baseline.
+    scenario_changes: int = 0
+
+
+def scenario_changes(arrays: ExerciseArrays) -> np.ndarray:
+    """Per participant, how many scenario judgments differ from their own baseline.
+
+    Scenario tables start from the baseline, so a complete baseline makes them complete too; what tells a
+    facilitator that someone has thought about the futures is what they changed there.
+    """
+
+    def changed(specific: np.ndarray, baseline: np.ndarray) -> np.ndarray:
+        differs = ~np.isnan(specific) & (
+            np.isnan(baseline) | (np.abs(specific - baseline) > CHANGE_TOLERANCE)
+        )
+        return differs.reshape(differs.shape[0], differs.shape[1], -1).sum(axis=(0, 2))
+
+    counts = np.zeros(len(arrays.participants), dtype=int)
+    if not arrays.scenarios or not arrays.participants:
+        return counts
+    counts += changed(arrays.scenario_scores, arrays.scores[np.newaxis])
+    if arrays.weights_by_scenario:
+        counts += changed(arrays.scenario_weights, arrays.weights[np.newaxis])
+    return counts
 
 
 @dataclass(frozen=True)
@@ -248,6 +276,7 @@ class Dashboard:
     progress: list[ParticipantProgress]
     criteria_count: int
     cells_count: int
+    scenarios_count: int
     weighting_complete: int
     scoring_complete: int
     consensus: Consensus
@@ -267,6 +296,7 @@ def dashboard(exercise: Exercise, arrays: ExerciseArrays | None = None) -> Dashb
         .values_list("participant_id", "n")
     )
     recent = timezone.now() - timezone.timedelta(seconds=60)
+    changes = scenario_changes(arrays)
     progress = []
     for k, participant in enumerate(arrays.participants):
         weights_done = int((~np.isnan(arrays.weights[k])).sum()) if n_c else 0
@@ -279,12 +309,14 @@ def dashboard(exercise: Exercise, arrays: ExerciseArrays | None = None) -> Dashb
                 scores_done=scores_done,
                 revised_this_round=revised.get(participant.pk, 0),
                 online=participant.last_seen is not None and participant.last_seen >= recent,
+                scenario_changes=int(changes[k]),
             )
         )
     return Dashboard(
         progress=progress,
         criteria_count=n_c,
         cells_count=n_cells,
+        scenarios_count=len(arrays.scenarios),
         weighting_complete=sum(1 for p in progress if n_c and p.weights_done == n_c),
         scoring_complete=sum(1 for p in progress if n_cells and p.scores_done == n_cells),
         consensus=consensus(exercise, arrays=arrays),

@@ -19,6 +19,7 @@ from tests.factories import (
     MembershipFactory,
     ParticipantFactory,
     ScenarioFactory,
+    ScoreJudgmentFactory,
     UserFactory,
     WeightJudgmentFactory,
     make_exercise,
@@ -428,3 +429,43 @@ def test_french_weights_use_a_decimal_comma(client, login) -> None:
         expected = [[share(baseline[j]), share(baseline[j]), share(in_second[j])] for j in range(3)]
     assert [[value for value, _marked in cells] for _name, cells in rows] == expected
     assert expected[1][2] == "25,0%" and all("," in value for row in expected for value in row)
+
+
+def test_the_dashboard_counts_each_participants_scenario_changes() -> None:
+    exercise = workshop(weights_by_scenario=True)
+    first, second = exercise.scenarios.order_by("position", "pk")
+    c1, c2 = exercise.criteria.order_by("position", "pk")
+    o1, o2 = exercise.options.order_by("position", "pk")
+    amina = ParticipantFactory(exercise=exercise, alias="Amina")
+    bakary = ParticipantFactory(exercise=exercise, alias="Bakary")
+    for person in (amina, bakary):
+        WeightJudgmentFactory(participant=person, criterion=c1, value=60)
+        WeightJudgmentFactory(participant=person, criterion=c2, value=40)
+        for option in (o1, o2):
+            for criterion in (c1, c2):
+                ScoreJudgmentFactory(participant=person, option=option, criterion=criterion, value=5)
+    # Amina: two scores that differ in the first future, one weight in the second, and one scenario score
+    # saved at its baseline value, which is no change.
+    ScoreJudgmentFactory(participant=amina, option=o1, criterion=c1, scenario=first, value=8)
+    ScoreJudgmentFactory(participant=amina, option=o2, criterion=c2, scenario=first, value=1)
+    ScoreJudgmentFactory(participant=amina, option=o1, criterion=c2, scenario=second, value=5)
+    WeightJudgmentFactory(participant=amina, criterion=c1, scenario=second, value=80)
+    page = (
+        member(exercise, Role.FACILITATOR).get(reverse("workshop-live", args=[exercise.pk])).content.decode()
+    )
+    rows = {
+        name: cells for name, cells in re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', page, re.S)
+    }
+    assert "Scenario changes" in page
+    assert re.findall(r"<td>([^<]*)</td>", rows["Amina"])[3] == "3"
+    assert re.findall(r"<td>([^<]*)</td>", rows["Bakary"])[3] == "0"
+
+
+def test_the_dashboard_has_no_scenario_column_without_scenarios() -> None:
+    exercise = workshop(scenarios=0)
+    ParticipantFactory(exercise=exercise, alias="Amina")
+    page = (
+        member(exercise, Role.FACILITATOR).get(reverse("workshop-live", args=[exercise.pk])).content.decode()
+    )
+    assert "Amina" in page
+    assert "Scenario changes" not in page
