@@ -1,11 +1,13 @@
-"""The caller's own weights and scores in an exercise, for its current round.
+"""The caller's own weights and scores in an exercise, for its current round, baseline and per scenario.
 
-Writes go through `policies.services.judgments`, the functions behind the web inputs, so the checks and messages
-are the same (a score off its criterion's scale, a criterion outside the exercise...). A PUT is all or nothing:
-if any item is refused, none is saved and the 422 lists each refused item with its index.
+Writes go through the services behind the web inputs, so the checks and messages are the same (a score off its
+criterion's scale, a criterion outside the exercise, a scenario the exercise does not take weights for...). A
+PUT is all or nothing: if any item is refused, none is saved and the 422 lists each refused item with its index.
 """
 
 import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,45 +20,120 @@ from policies.api.auth import READ, WRITE, principal
 from policies.api.errors import ApiError
 from policies.api.exercises import ExerciseId
 from policies.api.responses import errors
-from policies.api.schemas import JudgmentsIn, JudgmentsOut
-from policies.models import Criterion, Exercise, Option
+from policies.api.schemas import JudgmentsIn, JudgmentsOut, ScoreIn, WeightIn
+from policies.models import Criterion, Exercise, Option, Participant, Scenario, ScoreJudgment, WeightJudgment
+from policies.models.cases import CaseItem
 from policies.selectors.access import JUDGING_ROLES, get_exercise_for_user, require_role
-from policies.selectors.exercise_arrays import exercise_arrays
+from policies.selectors.exercise_arrays import ExerciseArrays, exercise_arrays
 from policies.services.judgments import participant_for_user, save_score, save_weight
+from policies.services.workshop import _check_weighing, _write_points
 
 router = Router(tags=["judgments"])
 
 
+# -- reading ----------------------------------------------------------------------------------------------
+
+
 def my_judgments(exercise: Exercise, user_id: int) -> dict[str, Any]:
-    """What the exercise page shows the user in its inputs (the current round, earlier rounds carried over)."""
-    arrays = exercise_arrays(exercise)
-    mine = next((i for i, p in enumerate(arrays.participants) if p.user_id == user_id), None)
-    weights: list[dict[str, Any]] = []
-    scores: list[dict[str, Any]] = []
-    if mine is not None:
-        for j, criterion in enumerate(arrays.criteria):
-            value = float(arrays.weights[mine, j])
-            if not math.isnan(value):
-                weights.append({"criterion": criterion.key, "value": value})
-        for i, option in enumerate(arrays.options):
-            for j, criterion in enumerate(arrays.criteria):
-                value = float(arrays.scores[mine, i, j])
-                if not math.isnan(value):
-                    scores.append({"option": option.key, "criterion": criterion.key, "value": value})
+    """What the exercise page shows the user in its inputs (the current round, earlier rounds carried over),
+    then the scenario judgments they gave themselves, not the baseline values that stand in for the others."""
+    participant = Participant.objects.filter(exercise=exercise, user_id=user_id).first()
+    if participant is None:
+        return {
+            "exercise": exercise.pk,
+            "round": exercise.current_round,
+            "participant": None,
+            "weights": [],
+            "scores": [],
+        }
+    arrays = exercise_arrays(exercise, only=[participant])
     return {
         "exercise": exercise.pk,
         "round": arrays.round,
-        "participant": arrays.participants[mine].key if mine is not None else None,
-        "weights": weights,
-        "scores": scores,
+        "participant": participant.key,
+        "weights": _weights(arrays, participant),
+        "scores": _scores(arrays, participant),
     }
+
+
+def _given(value: float) -> bool:
+    return not math.isnan(value)
+
+
+def _weights(arrays: ExerciseArrays, participant: Participant) -> list[dict[str, Any]]:
+    """Baseline weights, then each scenario's (only when the exercise lets weights differ by scenario)."""
+    weights = [
+        {"criterion": criterion.key, "scenario": None, "value": float(arrays.weights[0, j])}
+        for j, criterion in enumerate(arrays.criteria)
+        if _given(arrays.weights[0, j])
+    ]
+    if not arrays.weights_by_scenario:
+        return weights
+    given = set(
+        WeightJudgment.objects.filter(
+            participant=participant, round__lte=arrays.round, scenario__isnull=False
+        ).values_list("criterion_id", "scenario_id")
+    )
+    weights += [
+        {
+            "criterion": criterion.key,
+            "scenario": scenario.key,
+            "value": float(arrays.scenario_weights[k, 0, j]),
+        }
+        for k, scenario in enumerate(arrays.scenarios)
+        for j, criterion in enumerate(arrays.criteria)
+        if (criterion.pk, scenario.pk) in given
+    ]
+    return weights
+
+
+def _scores(arrays: ExerciseArrays, participant: Participant) -> list[dict[str, Any]]:
+    """Baseline scores, then each scenario's, options and criteria in the exercise's order."""
+    cells = [
+        (i, option, j, criterion)
+        for i, option in enumerate(arrays.options)
+        for j, criterion in enumerate(arrays.criteria)
+    ]
+    scores = [
+        {
+            "option": option.key,
+            "criterion": criterion.key,
+            "scenario": None,
+            "value": float(arrays.scores[0, i, j]),
+        }
+        for i, option, j, criterion in cells
+        if _given(arrays.scores[0, i, j])
+    ]
+    given = set(
+        ScoreJudgment.objects.filter(
+            participant=participant, round__lte=arrays.round, scenario__isnull=False
+        ).values_list("option_id", "criterion_id", "scenario_id")
+    )
+    scores += [
+        {
+            "option": option.key,
+            "criterion": criterion.key,
+            "scenario": scenario.key,
+            "value": float(arrays.scenario_scores[k, 0, i, j]),
+        }
+        for k, scenario in enumerate(arrays.scenarios)
+        for i, option, j, criterion in cells
+        if (option.pk, criterion.pk, scenario.pk) in given
+    ]
+    return scores
 
 
 @router.get(
     "/exercises/{exercise_id}/judgments/mine",
     response={200: JudgmentsOut, **errors(401, 403, 404, 422)},
     auth=READ,
-    summary="The caller's weights and scores",
+    summary="The caller's weights and scores, baseline and per scenario",
+    description=(
+        "The caller's judgments in the current round, earlier rounds carried over: the baseline weights and "
+        "scores (`scenario` null), then those given for a scenario in play (`scenario` its key), criteria, "
+        "options and scenarios in the exercise's order. A scenario cell the caller left to the baseline is not "
+        "listed; scenario weights are listed only while the exercise lets weights differ by scenario."
+    ),
     url_name="judgments-mine",
 )
 def get_mine(request: HttpRequest, exercise_id: ExerciseId) -> dict[str, Any]:
@@ -65,14 +142,146 @@ def get_mine(request: HttpRequest, exercise_id: ExerciseId) -> dict[str, Any]:
     return my_judgments(exercise, user.pk)
 
 
+# -- writing ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Named:
+    """The case's items a request names by key, resolved in one query per kind."""
+
+    exercise: Exercise
+    criteria: dict[str, Criterion]
+    options: dict[str, Option]
+    scenarios: dict[str, Scenario]
+    in_play: frozenset[int]
+
+    @classmethod
+    def of(cls, exercise: Exercise, weights: Sequence[WeightIn], scores: Sequence[ScoreIn]) -> "Named":
+        case = exercise.case_id
+        scenario_keys = {item.scenario for item in (*weights, *scores) if item.scenario is not None}
+        return cls(
+            exercise=exercise,
+            criteria=_by_key(
+                Criterion.objects.filter(case_id=case, key__in={i.criterion for i in (*weights, *scores)})
+            ),
+            options=_by_key(Option.objects.filter(case_id=case, key__in={s.option for s in scores})),
+            scenarios=_by_key(Scenario.objects.filter(case_id=case, key__in=scenario_keys)),
+            in_play=frozenset(exercise.scenarios.filter(key__in=scenario_keys).values_list("pk", flat=True)),
+        )
+
+    def criterion(self, key: str) -> Criterion:
+        if key not in self.criteria:
+            raise ValidationError(_("Unknown criterion %(id)r.") % {"id": key})
+        return self.criteria[key]
+
+    def option(self, key: str) -> Option:
+        if key not in self.options:
+            raise ValidationError(_("Unknown option %(id)r.") % {"id": key})
+        return self.options[key]
+
+    def scenario(self, key: str | None) -> Scenario | None:
+        """The scenario named, None for the baseline; refused unless it is in play in the exercise."""
+        if key is None:
+            return None
+        if key not in self.scenarios:
+            raise ValidationError(_("Unknown scenario %(id)r.") % {"id": key})
+        if self.scenarios[key].pk not in self.in_play:
+            raise ValidationError(_("Scenario %(id)r is not in this exercise.") % {"id": key})
+        return self.scenarios[key]
+
+
+def _by_key[T: CaseItem](items: Iterable[T]) -> dict[str, T]:
+    return {item.key: item for item in items}
+
+
+class Refusals(list[dict[str, Any]]):
+    """The refused items of a request, each with its JSON path and index, for the 422's details."""
+
+    def add(self, kind: str, index: int, error: ValidationError) -> None:
+        self.append(
+            {"location": "body", "path": f"$.{kind}[{index}]", "message": error.messages[0], "index": index}
+        )
+
+
+def _save_weights(
+    participant: Participant, named: Named, weights: Sequence[WeightIn], refused: Refusals
+) -> None:
+    seen: set[tuple[str, str | None]] = set()
+    for index, weight in enumerate(weights):
+        try:
+            criterion = named.criterion(weight.criterion)
+            scenario = named.scenario(weight.scenario)
+            if scenario is not None and not named.exercise.weights_by_scenario:
+                raise ValidationError(_("This exercise does not let weights differ by scenario."))
+            if (weight.criterion, weight.scenario) in seen:
+                raise ValidationError(_duplicate_weight(weight.scenario))
+            seen.add((weight.criterion, weight.scenario))
+            if scenario is None:
+                save_weight(participant=participant, criterion=criterion, raw_value=repr(weight.value))
+            else:
+                _save_scenario_weight(participant, criterion, scenario, weight.value)
+        except ValidationError as exc:
+            refused.add("weights", index, exc)
+
+
+def _save_scenario_weight(
+    participant: Participant, criterion: Criterion, scenario: Scenario, value: float
+) -> None:
+    """One criterion's points for one scenario, written as the workshop's weighing screen writes them: its
+    check of the phase and of the scenario, then the criterion and range checks of a baseline weight."""
+    exercise, criteria = _check_weighing(participant, scenario)
+    if criterion not in criteria:
+        raise ValidationError(_("This criterion is not part of the exercise."), code="invalid")
+    if not 0 <= value <= 100:
+        raise ValidationError(_("Give between 0 and 100 points."), code="out_of_range")
+    _write_points(participant, {criterion.pk: value}, exercise.current_round, scenario)
+
+
+def _duplicate_weight(scenario: str | None) -> str:
+    if scenario is None:
+        return _("A second weight for the same criterion.")
+    return _("A second weight for the same criterion in scenario %(id)r.") % {"id": scenario}
+
+
+def _save_scores(
+    participant: Participant, named: Named, scores: Sequence[ScoreIn], refused: Refusals
+) -> None:
+    seen: set[tuple[str, str, str | None]] = set()
+    for index, score in enumerate(scores):
+        try:
+            option, criterion = named.option(score.option), named.criterion(score.criterion)
+            scenario = named.scenario(score.scenario)
+            if (score.option, score.criterion, score.scenario) in seen:
+                raise ValidationError(_duplicate_score(score.scenario))
+            seen.add((score.option, score.criterion, score.scenario))
+            save_score(
+                participant=participant,
+                option=option,
+                criterion=criterion,
+                scenario=scenario,
+                raw_value=repr(score.value),
+            )
+        except ValidationError as exc:
+            refused.add("scores", index, exc)
+
+
+def _duplicate_score(scenario: str | None) -> str:
+    if scenario is None:
+        return _("A second score for the same cell.")
+    return _("A second score for the same cell in scenario %(id)r.") % {"id": scenario}
+
+
 @router.put(
     "/exercises/{exercise_id}/judgments/mine",
     response={200: JudgmentsOut, **errors(400, 401, 403, 404, 413, 422)},
     auth=WRITE,
-    summary="Record the caller's weights and scores",
+    summary="Record the caller's weights and scores, baseline and per scenario",
     description=(
         "Saves each weight (0 to 100 points per criterion) and score (on the criterion's scale) for the "
-        "current round; cells not listed keep their value. All or nothing: on any refused item nothing is "
+        "current round; cells not listed keep their value. Without `scenario` an item is a baseline judgment; "
+        "with a scenario's key it is that scenario's, the scenario being in play in the exercise (weights only "
+        "when the exercise lets weights differ by scenario). An item may appear once per criterion and scenario "
+        "(weights) or option, criterion and scenario (scores). All or nothing: on any refused item nothing is "
         "saved and the 422 lists every refused item with its index. Roles: owner, facilitator, analyst, "
         "participant (observers may not judge)."
     ),
@@ -84,62 +293,20 @@ def put_mine(request: HttpRequest, exercise_id: ExerciseId, payload: JudgmentsIn
     require_role(membership, JUDGING_ROLES)
     if not payload.weights and not payload.scores:
         return my_judgments(exercise, user.pk)
-    keys = {item.criterion for item in (*payload.weights, *payload.scores)}
-    criteria = {c.key: c for c in Criterion.objects.filter(case_id=exercise.case_id, key__in=keys)}
-    options = {
-        o.key: o
-        for o in Option.objects.filter(case_id=exercise.case_id, key__in={s.option for s in payload.scores})
-    }
-    problems: list[dict[str, Any]] = []
-
-    def refuse(kind: str, index: int, message: str) -> None:
-        problems.append(
-            {"location": "body", "path": f"$.{kind}[{index}]", "message": message, "index": index}
-        )
-
+    named = Named.of(exercise, payload.weights, payload.scores)
+    refused = Refusals()
     with transaction.atomic():
         participant = participant_for_user(
             exercise=exercise, user_id=user.pk, display_name=user.get_full_name() or user.get_username()
         )
-        seen_weights: set[str] = set()
-        for index, weight in enumerate(payload.weights):
-            criterion = criteria.get(weight.criterion)
-            if criterion is None:
-                refuse("weights", index, _("Unknown criterion %(id)r.") % {"id": weight.criterion})
-                continue
-            if weight.criterion in seen_weights:
-                refuse("weights", index, _("A second weight for the same criterion."))
-                continue
-            seen_weights.add(weight.criterion)
-            try:
-                save_weight(participant=participant, criterion=criterion, raw_value=repr(weight.value))
-            except ValidationError as exc:
-                refuse("weights", index, exc.messages[0])
-        seen_cells: set[tuple[str, str]] = set()
-        for index, score in enumerate(payload.scores):
-            option, criterion = options.get(score.option), criteria.get(score.criterion)
-            if option is None:
-                refuse("scores", index, _("Unknown option %(id)r.") % {"id": score.option})
-                continue
-            if criterion is None:
-                refuse("scores", index, _("Unknown criterion %(id)r.") % {"id": score.criterion})
-                continue
-            if (score.option, score.criterion) in seen_cells:
-                refuse("scores", index, _("A second score for the same cell."))
-                continue
-            seen_cells.add((score.option, score.criterion))
-            try:
-                save_score(
-                    participant=participant, option=option, criterion=criterion, raw_value=repr(score.value)
-                )
-            except ValidationError as exc:
-                refuse("scores", index, exc.messages[0])
-        if problems:
+        _save_weights(participant, named, payload.weights, refused)
+        _save_scores(participant, named, payload.scores, refused)
+        if refused:
             # Raised inside the atomic block: everything saved above is rolled back.
             message = (
-                problems[0]["message"]
-                if len(problems) == 1
-                else _("%(count)s items were refused; nothing was saved.") % {"count": len(problems)}
+                refused[0]["message"]
+                if len(refused) == 1
+                else _("%(count)s items were refused; nothing was saved.") % {"count": len(refused)}
             )
-            raise ApiError(422, message, details=problems)
+            raise ApiError(422, message, details=list(refused))
     return my_judgments(exercise, user.pk)

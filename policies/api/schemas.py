@@ -159,12 +159,14 @@ Number = Annotated[float, Field(allow_inf_nan=False, strict=True)]
 
 class WeightOut(Schema):
     criterion: str
+    scenario: str | None = Field(description="The scenario's key; null for the baseline.")
     value: float
 
 
 class ScoreOut(Schema):
     option: str
     criterion: str
+    scenario: str | None = Field(description="The scenario's key; null for the baseline.")
     value: float
 
 
@@ -178,12 +180,20 @@ class JudgmentsOut(Schema):
 
 class WeightIn(Input):
     criterion: Key
+    scenario: Key | None = Field(
+        default=None,
+        description="Key of a scenario in play, when the exercise lets weights differ by scenario; absent or "
+        "null for the baseline.",
+    )
     value: Number = Field(description="Points from 0 to 100.")
 
 
 class ScoreIn(Input):
     option: Key
     criterion: Key
+    scenario: Key | None = Field(
+        default=None, description="Key of a scenario in play; absent or null for the baseline."
+    )
     value: Number = Field(description="On the criterion's scale.")
 
 

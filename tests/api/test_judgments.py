@@ -1,11 +1,13 @@
-"""The caller's judgments through the API: saved by the same service as the web, all or nothing."""
+"""The caller's judgments through the API, baseline and per scenario: saved by the same services as the web,
+all or nothing."""
 
 import pytest
 from django.urls import reverse
 
-from policies.models import Participant, ScoreJudgment, WeightJudgment
+from policies.models import Exercise, Participant, Scenario, ScoreJudgment, WeightJudgment
+from policies.selectors.exercise_arrays import exercise_arrays
 from tests.api.conftest import error_of
-from tests.factories import CriterionFactory, make_exercise
+from tests.factories import CaseFactory, CriterionFactory, ScenarioFactory, make_exercise
 
 pytestmark = pytest.mark.django_db
 
@@ -207,4 +209,259 @@ def test_only_the_callers_own_judgments_are_shown(caller) -> None:
     criterion = exercise.criteria.get()
     alice.put(url(exercise), {"weights": [{"criterion": criterion.key, "value": 80}]})
     assert bob.get(url(exercise)).json()["weights"] == []
-    assert alice.get(url(exercise)).json()["weights"] == [{"criterion": criterion.key, "value": 80.0}]
+    assert alice.get(url(exercise)).json()["weights"] == [
+        {"criterion": criterion.key, "scenario": None, "value": 80.0}
+    ]
+
+
+# -- scenarios ----------------------------------------------------------------------------------------------
+
+
+def with_scenarios(exercise: Exercise, *, weights_by_scenario: bool = True) -> list[Scenario]:
+    """Two scenarios of the exercise's case put in play, in their order."""
+    scenarios = ScenarioFactory.create_batch(2, case=exercise.case)
+    exercise.scenarios.set(scenarios)
+    exercise.weights_by_scenario = weights_by_scenario
+    exercise.save()
+    return scenarios
+
+
+def test_baseline_and_scenario_judgments_round_trip_in_the_exercises_order(caller) -> None:
+    exercise = make_exercise(options=2, criteria=2)
+    dry, wet = with_scenarios(exercise)
+    member = caller("participant", team=exercise.team)
+    first, second = exercise.criteria.order_by("position")
+    option_a, option_b = exercise.options.order_by("position")
+    response = member.put(
+        url(exercise),
+        {
+            "weights": [
+                {"criterion": second.key, "scenario": wet.key, "value": 90},
+                {"criterion": first.key, "value": 60},
+                {"criterion": second.key, "scenario": None, "value": 40},
+                {"criterion": first.key, "scenario": dry.key, "value": 25.5},
+            ],
+            "scores": [
+                {"option": option_b.key, "criterion": first.key, "scenario": wet.key, "value": 1},
+                {"option": option_a.key, "criterion": second.key, "scenario": dry.key, "value": 4},
+                *(
+                    {"option": option.key, "criterion": criterion.key, "value": 5}
+                    for option in (option_b, option_a)
+                    for criterion in (second, first)
+                ),
+            ],
+        },
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["weights"] == [
+        {"criterion": first.key, "scenario": None, "value": 60.0},
+        {"criterion": second.key, "scenario": None, "value": 40.0},
+        {"criterion": first.key, "scenario": dry.key, "value": 25.5},
+        {"criterion": second.key, "scenario": wet.key, "value": 90.0},
+    ]
+    assert body["scores"] == [
+        *(
+            {"option": option.key, "criterion": criterion.key, "scenario": None, "value": 5.0}
+            for option in (option_a, option_b)
+            for criterion in (first, second)
+        ),
+        {"option": option_a.key, "criterion": second.key, "scenario": dry.key, "value": 4.0},
+        {"option": option_b.key, "criterion": first.key, "scenario": wet.key, "value": 1.0},
+    ]
+    assert member.get(url(exercise)).json() == body
+    assert set(
+        WeightJudgment.objects.filter(scenario__isnull=False).values_list("criterion", "scenario", "value")
+    ) == {(first.pk, dry.pk, 25.5), (second.pk, wet.pk, 90.0)}
+    assert set(
+        ScoreJudgment.objects.filter(scenario__isnull=False).values_list("option", "criterion", "scenario")
+    ) == {(option_a.pk, second.pk, dry.pk), (option_b.pk, first.pk, wet.pk)}
+
+    # The analysis reads them as the web's saves: scenario cells given, the baseline standing in elsewhere.
+    arrays = exercise_arrays(exercise)
+    assert arrays.scenario_weights[:, 0, :].tolist() == [[25.5, 40.0], [60.0, 90.0]]
+    assert arrays.scenario_scores[0, 0].tolist() == [[5.0, 4.0], [5.0, 5.0]]
+    assert arrays.scenario_scores[1, 0].tolist() == [[5.0, 5.0], [1.0, 5.0]]
+
+
+def test_only_the_scenario_cells_given_are_listed_not_the_baseline_standing_in(caller) -> None:
+    exercise = make_exercise(options=2, criteria=2)
+    dry, _wet = with_scenarios(exercise)
+    member = caller("participant", team=exercise.team)
+    first, second = exercise.criteria.order_by("position")
+    option = exercise.options.order_by("position").first()
+    member.put(
+        url(exercise),
+        {
+            "weights": [
+                {"criterion": first.key, "value": 50},
+                {"criterion": second.key, "value": 50},
+                {"criterion": second.key, "scenario": dry.key, "value": 50},
+            ],
+            "scores": [
+                *(
+                    {"option": o.key, "criterion": c.key, "value": 3}
+                    for o in exercise.options.all()
+                    for c in (first, second)
+                ),
+                # The same value as the baseline: still a judgment given for the scenario.
+                {"option": option.key, "criterion": first.key, "scenario": dry.key, "value": 3},
+            ],
+        },
+    )
+    body = member.get(url(exercise)).json()
+    assert [(s["option"], s["criterion"], s["scenario"]) for s in body["scores"] if s["scenario"]] == [
+        (option.key, first.key, dry.key)
+    ]
+    assert [(w["criterion"], w["scenario"]) for w in body["weights"] if w["scenario"]] == [
+        (second.key, dry.key)
+    ]
+    assert len([s for s in body["scores"] if s["scenario"] is None]) == 4
+
+    # Once weights no longer differ by scenario, the scenario weights no longer count and are not listed.
+    exercise.weights_by_scenario = False
+    exercise.save()
+    weights = member.get(url(exercise)).json()["weights"]
+    assert [(w["criterion"], w["scenario"]) for w in weights] == [(first.key, None), (second.key, None)]
+
+
+def test_a_caller_without_judgments_gets_empty_lists_in_a_scenario_exercise(caller) -> None:
+    exercise = make_exercise()
+    with_scenarios(exercise)
+    member = caller("observer", team=exercise.team)
+    body = member.get(url(exercise)).json()
+    assert body == {"exercise": exercise.pk, "round": 1, "participant": None, "weights": [], "scores": []}
+
+
+def refusal(exercise: Exercise, case: str) -> tuple[dict[str, list[dict[str, object]]], str, str]:
+    """A body with one refused item (its last), the item's path and the message it is refused with."""
+    first = exercise.criteria.order_by("position").first()
+    option = exercise.options.order_by("position").first()
+    dry = exercise.scenarios.order_by("position").first()
+    assert first is not None and option is not None and dry is not None
+    weight = {"criterion": first.key, "value": 50}
+    score = {"option": option.key, "criterion": first.key, "value": 5}
+    if case == "unknown":
+        return (
+            {"scores": [score, {**score, "scenario": "no-such-scenario"}]},
+            "$.scores[1]",
+            "Unknown scenario 'no-such-scenario'.",
+        )
+    if case == "another case":
+        elsewhere = ScenarioFactory(case=CaseFactory(team=exercise.team))
+        return (
+            {"weights": [weight, {**weight, "scenario": elsewhere.key}]},
+            "$.weights[1]",
+            f"Unknown scenario '{elsewhere.key}'.",
+        )
+    if case == "not in play":
+        idle = ScenarioFactory(case=exercise.case)
+        return (
+            {"scores": [score, {**score, "scenario": idle.key}]},
+            "$.scores[1]",
+            f"Scenario '{idle.key}' is not in this exercise.",
+        )
+    if case == "weights do not differ":
+        exercise.weights_by_scenario = False
+        exercise.save()
+        return (
+            {"weights": [weight, {**weight, "scenario": dry.key}]},
+            "$.weights[1]",
+            "This exercise does not let weights differ by scenario.",
+        )
+    if case == "off range":
+        return (
+            {"weights": [weight, {**weight, "scenario": dry.key, "value": 101}]},
+            "$.weights[1]",
+            "Give between 0 and 100 points.",
+        )
+    if case == "second weight":
+        item = {**weight, "scenario": dry.key}
+        return (
+            {"weights": [weight, item, {**item, "value": 60}]},
+            "$.weights[2]",
+            f"A second weight for the same criterion in scenario '{dry.key}'.",
+        )
+    assert case == "second score"
+    item = {**score, "scenario": dry.key}
+    return (
+        {"scores": [score, item, {**item, "value": 6}]},
+        "$.scores[2]",
+        f"A second score for the same cell in scenario '{dry.key}'.",
+    )
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "unknown",
+        "another case",
+        "not in play",
+        "weights do not differ",
+        "off range",
+        "second weight",
+        "second score",
+    ],
+)
+def test_a_refused_scenario_item_is_422_at_its_path_and_nothing_is_saved(caller, case: str) -> None:
+    exercise = make_exercise(options=1, criteria=2)
+    with_scenarios(exercise)
+    member = caller("participant", team=exercise.team)
+    body, path, message = refusal(exercise, case)
+    response = member.put(url(exercise), body)
+    assert response.status_code == 422, response.content
+    error = error_of(response)
+    assert error["message"] == message
+    assert [(d["path"], d["message"]) for d in error["details"]] == [(path, message)]
+    assert not WeightJudgment.objects.exists()
+    assert not ScoreJudgment.objects.exists()
+    assert not Participant.objects.exists()
+
+
+def test_a_scenario_refusal_is_translated(caller) -> None:
+    exercise = make_exercise(options=1, criteria=1)
+    with_scenarios(exercise, weights_by_scenario=False)
+    member = caller("participant", team=exercise.team)
+    dry = exercise.scenarios.order_by("position").first()
+    criterion = exercise.criteria.get()
+    response = member.put(
+        url(exercise),
+        {"weights": [{"criterion": criterion.key, "scenario": dry.key, "value": 50}]},
+        headers={"Accept-Language": "fr"},
+    )
+    assert response.status_code == 422
+    assert (
+        error_of(response)["message"]
+        == "Dans cet exercice, les pondérations ne diffèrent pas d’un scénario à l’autre."
+    )
+
+
+def test_the_same_cell_in_different_scenarios_is_not_a_duplicate(caller) -> None:
+    exercise = make_exercise(options=1, criteria=1)
+    dry, wet = with_scenarios(exercise)
+    member = caller("participant", team=exercise.team)
+    criterion = exercise.criteria.get()
+    option = exercise.options.get()
+    response = member.put(
+        url(exercise),
+        {
+            "weights": [
+                {"criterion": criterion.key, "scenario": scenario, "value": value}
+                for scenario, value in ((None, 100), (dry.key, 80), (wet.key, 70))
+            ],
+            "scores": [
+                {"option": option.key, "criterion": criterion.key, "scenario": scenario, "value": value}
+                for scenario, value in ((wet.key, 9), (None, 5), (dry.key, 2))
+            ],
+        },
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [(w["scenario"], w["value"]) for w in body["weights"]] == [
+        (None, 100),
+        (dry.key, 80),
+        (wet.key, 70),
+    ]
+    assert [(s["scenario"], s["value"]) for s in body["scores"]] == [(None, 5), (dry.key, 2), (wet.key, 9)]
+    assert WeightJudgment.objects.count() == 3
+    assert ScoreJudgment.objects.count() == 3
