@@ -205,7 +205,15 @@ def _weight_set(
         }
         for c, v, b in zip(criteria, values, base, strict=True)
     ]
-    result: dict[str, Any] = {"scenario": scenario, "rows": rows, "pairs": [], "ahp": None}
+    result: dict[str, Any] = {
+        "scenario": scenario,
+        "rows": rows,
+        "pairs": [],
+        "ahp": None,
+        # What sets a scenario's form apart: its fields' id prefix and its test ids' suffix.
+        "dom": f"s{scenario.pk}-" if scenario else "",
+        "testid": f"-{scenario.key}" if scenario else "",
+    }
     method = exercise.weighting_method
     if method == WeightingMethod.DIRECT:
         given = [v for v in values if not math.isnan(v)]
