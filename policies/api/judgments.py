@@ -26,7 +26,6 @@ from policies.models.cases import CaseItem
 from policies.selectors.access import JUDGING_ROLES, get_exercise_for_user, require_role
 from policies.selectors.exercise_arrays import ExerciseArrays, exercise_arrays
 from policies.services.judgments import participant_for_user, save_score, save_weight
-from policies.services.workshop import _check_weighing, _write_points
 
 router = Router(tags=["judgments"])
 
@@ -211,30 +210,14 @@ def _save_weights(
         try:
             criterion = named.criterion(weight.criterion)
             scenario = named.scenario(weight.scenario)
-            if scenario is not None and not named.exercise.weights_by_scenario:
-                raise ValidationError(_("This exercise does not let weights differ by scenario."))
             if (weight.criterion, weight.scenario) in seen:
                 raise ValidationError(_duplicate_weight(weight.scenario))
             seen.add((weight.criterion, weight.scenario))
-            if scenario is None:
-                save_weight(participant=participant, criterion=criterion, raw_value=repr(weight.value))
-            else:
-                _save_scenario_weight(participant, criterion, scenario, weight.value)
+            save_weight(
+                participant=participant, criterion=criterion, raw_value=repr(weight.value), scenario=scenario
+            )
         except ValidationError as exc:
             refused.add("weights", index, exc)
-
-
-def _save_scenario_weight(
-    participant: Participant, criterion: Criterion, scenario: Scenario, value: float
-) -> None:
-    """One criterion's points for one scenario, written as the workshop's weighing screen writes them: its
-    check of the phase and of the scenario, then the criterion and range checks of a baseline weight."""
-    exercise, criteria = _check_weighing(participant, scenario)
-    if criterion not in criteria:
-        raise ValidationError(_("This criterion is not part of the exercise."), code="invalid")
-    if not 0 <= value <= 100:
-        raise ValidationError(_("Give between 0 and 100 points."), code="out_of_range")
-    _write_points(participant, {criterion.pk: value}, exercise.current_round, scenario)
 
 
 def _duplicate_weight(scenario: str | None) -> str:

@@ -96,15 +96,26 @@ def next_pseudonym(exercise: Exercise) -> str:
     return f"Participant {exercise.participants.count() + 1}"
 
 
+def check_scenario_weights(exercise: Exercise, scenario: Scenario | None) -> None:
+    """Refuse a scenario's weights unless the exercise lets weights differ by scenario and has it in play."""
+    if scenario is not None and (
+        not exercise.weights_by_scenario or not exercise.scenarios.filter(pk=scenario.pk).exists()
+    ):
+        raise ValidationError(_("This exercise does not take weights for this scenario."), code="invalid")
+
+
 def save_weight(
     *,
     participant: Participant,
     criterion: Criterion,
     raw_value: str | None,
     raw_rationale: str | None = None,
+    scenario: Scenario | None = None,
 ) -> WeightJudgment:
+    """One criterion's points, for the baseline or for a scenario the exercise takes weights for."""
     exercise = participant.exercise
     check_phase(exercise, WEIGHING_PHASES)
+    check_scenario_weights(exercise, scenario)
     if not exercise.criteria.filter(pk=criterion.pk).exists():
         raise ValidationError(_("This criterion is not part of the exercise."), code="invalid")
     value = parse_number(raw_value)
@@ -113,11 +124,11 @@ def save_weight(
     defaults: dict[str, object] = {"value": value}
     if raw_rationale is not None:
         defaults["rationale"] = {(get_language() or "en")[:2]: parse_rationale(raw_rationale)}
-    # The baseline weight: scenario=None matches only the row without a scenario.
+    # scenario=None matches only the baseline row (IS NULL), never a scenario's.
     judgment, _created = WeightJudgment.objects.update_or_create(
         participant=participant,
         criterion=criterion,
-        scenario=None,
+        scenario=scenario,
         round=exercise.current_round,
         defaults=defaults,
     )

@@ -28,6 +28,7 @@ from policies.selectors.workshop import pairwise_matrix
 from policies.services.judgments import (
     WEIGHING_PHASES,
     check_phase,
+    check_scenario_weights,
     next_pseudonym,
     parse_number,
     refuse_nul,
@@ -193,10 +194,7 @@ def _check_weighing(
     """The exercise and its criteria, refusing weights it is not collecting now (phase, or a scenario's)."""
     exercise = participant.exercise
     check_phase(exercise, WEIGHING_PHASES)
-    if scenario is not None and (
-        not exercise.weights_by_scenario or not exercise.scenarios.filter(pk=scenario.pk).exists()
-    ):
-        raise ValidationError(_("This exercise does not take weights for this scenario."), code="invalid")
+    check_scenario_weights(exercise, scenario)
     return exercise, list(exercise.criteria.order_by("position", "pk"))
 
 

@@ -367,7 +367,7 @@ def refusal(exercise: Exercise, case: str) -> tuple[dict[str, list[dict[str, obj
         return (
             {"weights": [weight, {**weight, "scenario": dry.key}]},
             "$.weights[1]",
-            "This exercise does not let weights differ by scenario.",
+            "This exercise does not take weights for this scenario.",
         )
     if case == "off range":
         return (
@@ -430,10 +430,7 @@ def test_a_scenario_refusal_is_translated(caller) -> None:
         headers={"Accept-Language": "fr"},
     )
     assert response.status_code == 422
-    assert (
-        error_of(response)["message"]
-        == "Dans cet exercice, les pondérations ne diffèrent pas d’un scénario à l’autre."
-    )
+    assert error_of(response)["message"] == "Cet exercice ne prend pas de pondérations pour ce scénario."
 
 
 def test_the_same_cell_in_different_scenarios_is_not_a_duplicate(caller) -> None:
