@@ -47,36 +47,15 @@ def canonical(case_file: CaseFile) -> dict[str, Any]:
             if name in exercise:
                 exercise[name] = _order(exercise[name], at[name])
         people = {p["id"]: i for i, p in enumerate(exercise.get("participants", []))}
-        scenario_at = at["scenarios"]
+        order = _judgment_order(people, at["scenarios"])
         if "weights" in exercise:
-            exercise["weights"].sort(
-                key=lambda w: (
-                    people.get(w["participant"], 0),
-                    -1 if w.get("scenario") is None else scenario_at.get(w["scenario"], 0),
-                    at["criteria"].get(w["criterion"], 0),
-                    w.get("round", 1),
-                )
-            )
+            exercise["weights"].sort(key=order(("criterion", at["criteria"])))
         if "scores" in exercise:
-            exercise["scores"].sort(
-                key=lambda s: (
-                    people.get(s["participant"], 0),
-                    -1 if s.get("scenario") is None else scenario_at.get(s["scenario"], 0),
-                    at["options"].get(s["option"], 0),
-                    at["criteria"].get(s["criterion"], 0),
-                    s.get("round", 1),
-                )
-            )
+            exercise["scores"].sort(key=order(("option", at["options"]), ("criterion", at["criteria"])))
         if "pairwise" in exercise:
             _orient_pairs(exercise["pairwise"], at["criteria"])
             exercise["pairwise"].sort(
-                key=lambda p: (
-                    people.get(p["participant"], 0),
-                    -1 if p.get("scenario") is None else scenario_at.get(p["scenario"], 0),
-                    at["criteria"].get(p["criterion_a"], 0),
-                    at["criteria"].get(p["criterion_b"], 0),
-                    p.get("round", 1),
-                )
+                key=order(("criterion_a", at["criteria"]), ("criterion_b", at["criteria"]))
             )
     return data
 
@@ -88,3 +67,22 @@ def _orient_pairs(comparisons: list[dict[str, Any]], positions: dict[str, int]) 
         if positions.get(a, 0) > positions.get(b, 0):
             comparison["criterion_a"], comparison["criterion_b"] = b, a
             comparison["value"] = 1 / comparison["value"]
+
+
+def _judgment_order(people: dict[str, int], scenarios: dict[str, int]) -> Any:
+    """Sort keys for an exercise's judgments: participant, the baseline before the scenarios, the cell's keys
+    (each a field and the positions of its values), then the round."""
+
+    def cell_order(*cell: tuple[str, dict[str, int]]) -> Any:
+        def key(item: dict[str, Any]) -> tuple[Any, ...]:
+            scenario = item.get("scenario")
+            return (
+                people.get(item["participant"], 0),
+                -1 if scenario is None else scenarios.get(scenario, 0),
+                *(positions.get(item[field], 0) for field, positions in cell),
+                item.get("round", 1),
+            )
+
+        return key
+
+    return cell_order
