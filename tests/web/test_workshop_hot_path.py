@@ -9,12 +9,15 @@ import threading
 
 import pytest
 from django import db
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from policies.models import Exercise, Role, ScoreJudgment
+from policies.models import Exercise, Participant, Role, ScoreJudgment
 from policies.models.exercises import Phase
+from policies.selectors.access import WORKSHOP_SESSION_KEY, get_own_participant
 from policies.services import cell_writes, judgments
 from tests.factories import CaseFactory, MembershipFactory, OptionFactory, ScenarioFactory
 from tests.web.test_workshop_flow import guest, score, workshop
@@ -63,6 +66,28 @@ def test_every_cell_of_the_scoring_table_posts_to_its_own_address() -> None:
     # Each cell's inputs have ids of their own, so every label points at one field.
     ids = re.findall(r'<(?:input|textarea|select) id="([src]-[^"]+)"', html)
     assert len(ids) == len(set(ids)) == 3 * len(expected)
+
+
+def test_the_hand_written_participant_lookup_reads_what_the_orm_reads(rf) -> None:
+    exercise = scoring_workshop()
+    Exercise.objects.filter(pk=exercise.pk).update(
+        title={"en": "Mali", "fr": "Mali, 2012"}, phase_minutes=7, weights_by_scenario=True
+    )
+    _client, participant = guest(exercise, "Amina")
+    Participant.objects.filter(pk=participant.pk).update(
+        profile={"en": "analyst", "fr": "analyste"}, last_seen=timezone.now()
+    )
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    request.session = {WORKSHOP_SESSION_KEY: {str(exercise.pk): participant.pk}}
+    fast = get_own_participant(request, exercise.pk)
+    slow = Participant.objects.select_related("exercise").get(pk=participant.pk)
+    assert fast is not None and fast._state.adding is False
+    for mine, theirs in ((fast, slow), (fast.exercise, slow.exercise)):
+        for field in type(theirs)._meta.concrete_fields:
+            assert getattr(mine, field.attname) == getattr(theirs, field.attname), field.name
+    # Another exercise's id, or a participant of another exercise, finds nothing.
+    assert get_own_participant(request, exercise.pk + 1) is None
 
 
 def test_a_poll_after_a_phase_change_returns_the_new_stage() -> None:
