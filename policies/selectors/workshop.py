@@ -2,6 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.db.models import Count, Max, Q
@@ -237,6 +238,12 @@ def consensus(
 CHANGE_TOLERANCE = 1e-6
 
 
+def differs_from_baseline(specific: Any, baseline: Any) -> Any:
+    """Whether a scenario judgment was set apart from the baseline: given, and the baseline missing or away
+    from it. Works on single values (a screen marking a cell) and on arrays (the dashboard counting them)."""
+    return ~np.isnan(specific) & (np.isnan(baseline) | (np.abs(specific - baseline) > CHANGE_TOLERANCE))
+
+
 @dataclass(frozen=True)
 class ParticipantProgress:
     participant: Participant
@@ -257,9 +264,7 @@ def scenario_changes(arrays: ExerciseArrays) -> np.ndarray:
     """
 
     def changed(specific: np.ndarray, baseline: np.ndarray) -> np.ndarray:
-        differs = ~np.isnan(specific) & (
-            np.isnan(baseline) | (np.abs(specific - baseline) > CHANGE_TOLERANCE)
-        )
+        differs = differs_from_baseline(specific, baseline)
         return differs.reshape(differs.shape[0], differs.shape[1], -1).sum(axis=(0, 2))
 
     counts = np.zeros(len(arrays.participants), dtype=int)

@@ -39,6 +39,7 @@ from policies.selectors.workshop import (
     dashboard,
     dashboard_token,
     decision_trail,
+    differs_from_baseline,
     display_name,
     group_ahp_weights,
     pairwise_matrix,
@@ -201,7 +202,7 @@ def _weight_set(
         {
             "criterion": c,
             "value": _fmt(v),
-            "changed": scenario is not None and not math.isnan(v) and (math.isnan(b) or abs(v - b) > 1e-6),
+            "changed": scenario is not None and bool(differs_from_baseline(v, b)),
         }
         for c, v, b in zip(criteria, values, base, strict=True)
     ]
@@ -249,13 +250,8 @@ def _weight_set(
                 )
                 ia, ib = (i, j) if a is criteria[i] else (j, i)
                 value = matrix[ia, ib]
-                changed = not math.isnan(value) and (
-                    math.isnan(baseline[ia, ib]) or abs(value - baseline[ia, ib]) > 1e-9
-                )
-                label = _ratio_label(value)
-                result["pairs"].append(
-                    {"a": a, "b": b, "value": label, "changed": bool(scenario and changed)}
-                )
+                changed = scenario is not None and bool(differs_from_baseline(value, baseline[ia, ib]))
+                result["pairs"].append({"a": a, "b": b, "value": _ratio_label(value), "changed": changed})
         result["ahp"] = ahp_status(participant, criteria, round=exercise.current_round, scenario=scenario)
     result["changed"] = any(row["changed"] for row in rows) or any(p["changed"] for p in result["pairs"])
     return result
@@ -318,7 +314,7 @@ def _score_tables(
                     "value": _fmt(value),
                     "rationale": rationale,
                     "confidence": confidence,
-                    "changed": scenario is not None and not math.isnan(value) and value != base,
+                    "changed": scenario is not None and bool(differs_from_baseline(value, base)),
                     "scale": scales[criterion.pk],
                 }
                 if scenario is None and previous:
