@@ -280,12 +280,12 @@ def _score_tables(
     previous = {}
     before, me_before = None, None
     if exercise.current_round > 1:
+        # The last round, read once: the group's statistics per cell and the participant's own values.
+        before = exercise_arrays(exercise, round=exercise.current_round - 1)
         previous = {
-            (s.option.pk, s.criterion.pk): s for s in cell_stats(exercise, round=exercise.current_round - 1)
+            (s.option.pk, s.criterion.pk): s
+            for s in cell_stats(exercise, round=exercise.current_round - 1, arrays=before)
         }
-        before = exercise_arrays(
-            exercise, round=exercise.current_round - 1, only=[participant] if participant is not None else []
-        )
         me_before = _own_index(before, participant)
     # Per criterion, not per cell: a table of a few hundred cells would format each scale a few hundred times.
     scales = {
