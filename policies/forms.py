@@ -145,6 +145,10 @@ WEIGHTS_BY_SCENARIO_LABEL = _(
 )
 
 
+# The largest primary key or version a database column holds; a bigger posted number cannot name a row.
+MAX_ID = 2**63 - 1
+
+
 class KeyMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Refuses numbers no database key can hold before they reach the query: SQLite overflows past 64 bits."""
 
@@ -154,7 +158,7 @@ class KeyMultipleChoiceField(forms.ModelMultipleChoiceField):
                 number = int(str(key).strip())
             except ValueError:
                 continue  # the parent refuses what is not a number
-            if abs(number) > 2**63 - 1:
+            if abs(number) > MAX_ID:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
                 )

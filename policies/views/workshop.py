@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from policies.forms import WorkshopSettingsForm
+from policies.forms import MAX_ID, WorkshopSettingsForm
 from policies.models import Comment, Exercise, Participant, ScoreJudgment
 from policies.models.exercises import Phase, WeightingMethod
 from policies.models.fields import localize
@@ -597,10 +597,6 @@ def _conflict(request: HttpRequest, exercise: Exercise, message: str, *, status:
     )
     context["control_error"] = message
     return render(request, "policies/workshop_facilitate.html", context, status=status)
-
-
-# The largest primary key or version a database column holds; a bigger posted number cannot name a row.
-MAX_ID = 2**63 - 1
 
 
 def _posted_id(raw: str | None) -> int | None:
