@@ -6,8 +6,9 @@ PUT is all or nothing: if any item is refused, none is saved and the 422 lists e
 """
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -202,50 +203,34 @@ class Refusals(list[dict[str, Any]]):
         )
 
 
-def _save_weights(
-    participant: Participant, named: Named, weights: Sequence[WeightIn], refused: Refusals
+def _save_each(
+    kind: str,
+    items: Sequence[WeightIn] | Sequence[ScoreIn],
+    refused: Refusals,
+    *,
+    resolve: Callable[[Any], dict[str, Any]],
+    cell: Callable[[Any], tuple[str | None, ...]],
+    duplicate: Callable[[str | None], str],
+    write: Callable[..., object],
 ) -> None:
-    seen: set[tuple[str, str | None]] = set()
-    for index, weight in enumerate(weights):
+    """Save each item through its service: the keys it names resolved first, then refused if it repeats a cell
+    already given in the request; a refusal is noted and the other items go on, so the 422 lists them all."""
+    seen: set[tuple[str | None, ...]] = set()
+    for index, item in enumerate(items):
         try:
-            criterion = named.criterion(weight.criterion)
-            scenario = named.scenario(weight.scenario)
-            if (weight.criterion, weight.scenario) in seen:
-                raise ValidationError(_duplicate_weight(weight.scenario))
-            seen.add((weight.criterion, weight.scenario))
-            save_weight(
-                participant=participant, criterion=criterion, raw_value=repr(weight.value), scenario=scenario
-            )
+            found = resolve(item)
+            if cell(item) in seen:
+                raise ValidationError(duplicate(item.scenario))
+            seen.add(cell(item))
+            write(**found, raw_value=repr(item.value))
         except ValidationError as exc:
-            refused.add("weights", index, exc)
+            refused.add(kind, index, exc)
 
 
 def _duplicate_weight(scenario: str | None) -> str:
     if scenario is None:
         return _("A second weight for the same criterion.")
     return _("A second weight for the same criterion in scenario %(id)r.") % {"id": scenario}
-
-
-def _save_scores(
-    participant: Participant, named: Named, scores: Sequence[ScoreIn], refused: Refusals
-) -> None:
-    seen: set[tuple[str, str, str | None]] = set()
-    for index, score in enumerate(scores):
-        try:
-            option, criterion = named.option(score.option), named.criterion(score.criterion)
-            scenario = named.scenario(score.scenario)
-            if (score.option, score.criterion, score.scenario) in seen:
-                raise ValidationError(_duplicate_score(score.scenario))
-            seen.add((score.option, score.criterion, score.scenario))
-            save_score(
-                participant=participant,
-                option=option,
-                criterion=criterion,
-                scenario=scenario,
-                raw_value=repr(score.value),
-            )
-        except ValidationError as exc:
-            refused.add("scores", index, exc)
 
 
 def _duplicate_score(scenario: str | None) -> str:
@@ -282,8 +267,31 @@ def put_mine(request: HttpRequest, exercise_id: ExerciseId, payload: JudgmentsIn
         participant = participant_for_user(
             exercise=exercise, user_id=user.pk, display_name=user.get_full_name() or user.get_username()
         )
-        _save_weights(participant, named, payload.weights, refused)
-        _save_scores(participant, named, payload.scores, refused)
+        _save_each(
+            "weights",
+            payload.weights,
+            refused,
+            resolve=lambda w: {
+                "criterion": named.criterion(w.criterion),
+                "scenario": named.scenario(w.scenario),
+            },
+            cell=lambda w: (w.criterion, w.scenario),
+            duplicate=_duplicate_weight,
+            write=partial(save_weight, participant=participant),
+        )
+        _save_each(
+            "scores",
+            payload.scores,
+            refused,
+            resolve=lambda s: {
+                "option": named.option(s.option),
+                "criterion": named.criterion(s.criterion),
+                "scenario": named.scenario(s.scenario),
+            },
+            cell=lambda s: (s.option, s.criterion, s.scenario),
+            duplicate=_duplicate_score,
+            write=partial(save_score, participant=participant),
+        )
         if refused:
             # Raised inside the atomic block: everything saved above is rolled back.
             message = (
