@@ -39,22 +39,31 @@ Conventions
 Public API
 ----------
 Methods: :func:`weighted_sum`, :func:`weighted_sum_each`, :func:`weighted_sum_contributions`,
-:func:`topsis`, :func:`promethee_ii`, :func:`normalize`.
+:func:`topsis`, :func:`promethee_ii`, :func:`normalize`, and the dispatch every screen ranks
+with, :func:`method_scores`, :func:`method_contributions` and :func:`method_parts` (the weight-free
+parts of an additive method).
 Weights: :func:`ahp_priorities` (:class:`AHPResult`),
 :func:`most_inconsistent_comparisons` (:class:`InconsistentComparison`),
 :func:`aggregate_pairwise`, :func:`group_ahp_priorities`, :func:`roc_weights`, :func:`swing_weights`,
-:func:`direct_point_weights`.
+:func:`direct_point_weights`, :func:`normalize_points`, :func:`roc_from_points`.
 Ranking: :func:`rank`, :func:`kendall_w`, :func:`kendall_tau`.
-Group: :func:`aggregate_scores`, :func:`consensus` (:class:`ConsensusResult`),
-:func:`resample_scores`.
+Group: :func:`aggregate_scores`, :func:`consensus` (:class:`ConsensusResult`), :func:`quantiles`,
+:func:`individual_scores`, :func:`resample_scores`.
 Uncertainty: :func:`robustness` (:class:`RobustnessResult`),
-:func:`weight_sensitivity` (:class:`SensitivityResult`, :class:`RankReversal`),
+:func:`weight_sensitivity` (:class:`SensitivityResult`, :class:`RankReversal`), :func:`weight_path`,
 :func:`smaa` (:class:`SMAAResult`).
 Scenarios: :func:`consistent_combinations` (:class:`ScenarioSpace`), :func:`combination_consistency`.
+Cross-impact balances: :func:`cib_balances`, :func:`cib_scenarios` (:class:`CIBScenarios`),
+:func:`cib_succession`, :func:`cib_ensemble` (:class:`CIBEnsemble`); whole-number impacts,
+rows the source variant, columns the target, see ``cib.py``.
 """
 
-from .group import ConsensusResult, aggregate_scores, consensus, resample_scores
+from .cib import CIBEnsemble, CIBScenarios, cib_balances, cib_ensemble, cib_scenarios, cib_succession
+from .group import ConsensusResult, aggregate_scores, consensus, individual_scores, quantiles, resample_scores
 from .methods import (
+    method_contributions,
+    method_parts,
+    method_scores,
     normalize,
     promethee_ii,
     topsis,
@@ -65,7 +74,7 @@ from .methods import (
 from .ranking import kendall_tau, kendall_w, rank
 from .robustness import RobustnessResult, robustness
 from .scenarios import ScenarioSpace, combination_consistency, consistent_combinations
-from .sensitivity import RankReversal, SensitivityResult, weight_sensitivity
+from .sensitivity import RankReversal, SensitivityResult, weight_path, weight_sensitivity
 from .smaa import SMAAResult, smaa
 from .weights import (
     AHPResult,
@@ -75,12 +84,16 @@ from .weights import (
     direct_point_weights,
     group_ahp_priorities,
     most_inconsistent_comparisons,
+    normalize_points,
+    roc_from_points,
     roc_weights,
     swing_weights,
 )
 
 __all__ = [
     "AHPResult",
+    "CIBEnsemble",
+    "CIBScenarios",
     "ConsensusResult",
     "InconsistentComparison",
     "RankReversal",
@@ -91,23 +104,35 @@ __all__ = [
     "aggregate_pairwise",
     "aggregate_scores",
     "ahp_priorities",
+    "cib_balances",
+    "cib_ensemble",
+    "cib_scenarios",
+    "cib_succession",
     "combination_consistency",
     "consensus",
     "consistent_combinations",
     "direct_point_weights",
     "group_ahp_priorities",
+    "individual_scores",
     "kendall_tau",
     "kendall_w",
+    "method_contributions",
+    "method_parts",
+    "method_scores",
     "most_inconsistent_comparisons",
     "normalize",
+    "normalize_points",
     "promethee_ii",
+    "quantiles",
     "rank",
     "resample_scores",
     "robustness",
+    "roc_from_points",
     "roc_weights",
     "smaa",
     "swing_weights",
     "topsis",
+    "weight_path",
     "weight_sensitivity",
     "weighted_sum",
     "weighted_sum_contributions",

@@ -11,7 +11,11 @@ NaN.
 Participant weights (set by the facilitator, e.g. to balance stakeholder groups)
 are non-negative; a participant with weight 0 is left out like a missing
 judgment. Weighted statistics reduce exactly to the usual unweighted ones when all
-weights are equal.
+weights are equal, and integer weights act like repeated participants.
+
+Every quartile and median the workbench shows (the Delphi feedback, the facilitator's
+dashboard, the results charts, the reports) comes from :func:`consensus`, which uses
+the one quantile rule of :func:`quantiles`.
 """
 
 from __future__ import annotations
@@ -21,20 +25,23 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._types import FloatArray, IntArray
-from .validation import check_nonnegative_vector, check_participant_scores
+from ._types import BoolArray, FloatArray, IntArray
+from .methods import method_scores, weighted_sum_each
+from .validation import check_nonnegative_vector, check_participant_scores, to_float_array
 
 __all__ = [
     "AGGREGATIONS",
     "ConsensusResult",
     "aggregate_scores",
     "consensus",
+    "individual_scores",
+    "quantiles",
     "resample_scores",
 ]
 
 #: Aggregation rules accepted by :func:`aggregate_scores`.
 AGGREGATIONS = ("mean", "median", "trimmed_mean")
-_EXACT = 1e-12  # tolerance for "the cumulative weight is exactly at the quantile"
+_EXACT = 1e-12  # relative tolerance for "the quantile's position falls exactly on a judgment"
 
 
 @dataclass(frozen=True)
@@ -42,9 +49,12 @@ class ConsensusResult:
     """Disagreement per cell (options x criteria); NaN where nobody scored the cell.
 
     Attributes:
-        iqr: interquartile range, Q3 - Q1 of the (weighted) judgments, with quartiles
-            from the averaged inverted empirical CDF (numpy's ``averaged_inverted_cdf``
-            when unweighted). Robust to a single outlier.
+        q1, median, q3: the quartiles of the (weighted) judgments, by the package's one
+            quantile rule (:func:`quantiles`: linear interpolation between order
+            statistics, Hyndman & Fan type 7, the default of numpy, R and spreadsheets'
+            QUARTILE.INC). The Delphi feedback, the dashboard, the results charts and the
+            reports all read these.
+        iqr: interquartile range ``q3 - q1``. Robust to a single outlier.
         std: (weighted) population standard deviation, i.e. the typical distance of a
             judgment from the group mean: it describes these participants, it does
             not estimate a wider population (no n - 1 correction).
@@ -54,6 +64,30 @@ class ConsensusResult:
     iqr: FloatArray
     std: FloatArray
     n_judgments: IntArray
+    q1: FloatArray
+    median: FloatArray
+    q3: FloatArray
+
+    def agreed(self, threshold: float) -> BoolArray:
+        """Cells in consensus: scored by someone, with an IQR at most ``threshold``.
+
+        The comparison allows 1e-9 of floating-point noise, so an IQR computed as
+        1.0000000000000002 still counts as within a threshold of 1.
+        """
+        if not np.isfinite(threshold) or threshold < 0:
+            raise ValueError(f"The consensus threshold must be a non-negative number; got {threshold!r}.")
+        within = np.where(self.n_judgments > 0, np.nan_to_num(self.iqr, nan=np.inf), np.inf)
+        return np.asarray(within <= threshold + 1e-9, dtype=bool)
+
+    def relative_iqr(self, scale_width: ArrayLike) -> FloatArray:
+        """The IQR as a share of each criterion's scale width (criteria,), so that cells of
+        criteria scored on different scales can be compared; a zero width counts as 1."""
+        width = to_float_array(scale_width, "scale widths")
+        if width.shape != (self.iqr.shape[1],):
+            raise ValueError(
+                f"Give one scale width per criterion: {self.iqr.shape[1]} criteria but shape {width.shape}."
+            )
+        return np.asarray(self.iqr / np.where(width > 0, width, 1.0)[np.newaxis, :], dtype=float)
 
 
 def _prepare(
@@ -74,31 +108,71 @@ def _prepare(
     return values, cell_weights, (n_options, n_criteria)
 
 
-def _sorted(values: FloatArray, cell_weights: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Judgments sorted per cell (missing last), their weights, and the cumulative share."""
+def _sorted(values: FloatArray, cell_weights: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Judgments sorted per cell (missing last, as NaN) and their weights (0 where missing)."""
     keyed = np.where(cell_weights > 0, values, np.inf)
     order = np.argsort(keyed, axis=0, kind="stable")
     ordered = np.take_along_axis(keyed, order, axis=0)
     ordered = np.where(np.isinf(ordered), np.nan, ordered)  # missing judgments, now last
-    ordered_weights = np.take_along_axis(cell_weights, order, axis=0)
-    cumulative = np.cumsum(ordered_weights, axis=0)
-    total = cumulative[-1:] if cumulative.shape[0] else np.zeros((1, values.shape[1]))
-    share = cumulative / np.where(total > 0, total, 1.0)
-    return ordered, ordered_weights, share
+    return ordered, np.take_along_axis(cell_weights, order, axis=0)
 
 
-def _quantile(ordered: FloatArray, share: FloatArray, probability: float) -> FloatArray:
-    """Averaged inverted CDF of weighted judgments (Hyndman & Fan type 2 when unweighted)."""
+def _quantile(ordered: FloatArray, ordered_weights: FloatArray, probability: float) -> FloatArray:
+    """The package's one quantile rule, per cell (see :func:`quantiles`)."""
     n = ordered.shape[0]
-    lower = np.minimum(np.sum(share < probability - _EXACT, axis=0), n - 1)
     cells = np.arange(ordered.shape[1])
-    at_step = np.abs(share[lower, cells] - probability) <= _EXACT
-    upper = np.minimum(lower + at_step.astype(np.int64), n - 1)
-    low_value: FloatArray = ordered[lower, cells]
-    high_value: FloatArray = ordered[upper, cells]
-    # ``upper`` can only land on a missing slot when probability is 1; keep ``lower`` then.
-    high_value = np.where(np.isnan(high_value), low_value, high_value)
-    return (low_value + high_value) / 2.0
+    if n == 0:
+        return np.full(ordered.shape[1], np.nan)
+    valid = ordered_weights > 0
+    counts = valid.sum(axis=0)
+    # Repetition counts relative to the lightest judgment of the cell: equal weights are all 1.
+    lightest = np.min(np.where(valid, ordered_weights, np.inf), axis=0)
+    lightest = np.where(np.isfinite(lightest), lightest, 1.0)
+    repeats = np.where(valid, ordered_weights / lightest, 0.0)
+    cumulative = np.cumsum(repeats, axis=0)  # S_k, the end (exclusive) of judgment k in the repeated sample
+    total = cumulative[-1]
+    position = np.maximum(total - 1.0, 0.0) * probability  # h = (N - 1) p, 0-based
+    tolerance = _EXACT * np.maximum(total, 1.0)
+
+    def at(t: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """The judgment at 0-based position t of the repeated sample, and its index."""
+        index = np.sum(cumulative <= t + tolerance, axis=0)
+        index = np.minimum(index, np.maximum(counts - 1, 0))
+        return ordered[index, cells], index
+
+    lower = np.floor(position + tolerance)
+    fraction = np.clip(position - lower, 0.0, 1.0)
+    low_value, _index = at(lower)
+    high_value, _index = at(np.minimum(lower + 1.0, np.maximum(total - 1.0, 0.0)))
+    result = low_value + fraction * (high_value - low_value)
+    return np.where(counts > 0, result, np.nan)
+
+
+def quantiles(
+    scores: ArrayLike, probabilities: ArrayLike, participant_weights: ArrayLike | None = None
+) -> FloatArray:
+    """Quantiles of the participants' judgments per cell: probabilities x options x criteria.
+
+    The one quantile rule of the workbench: linear interpolation between the order
+    statistics, ``Q(p) = x_(k) + (h - k) (x_(k+1) - x_(k))`` with ``h = (n - 1) p`` and
+    ``k = floor(h)`` (0-based order statistics; Hyndman & Fan type 7, the default of
+    numpy, R and spreadsheets' QUARTILE.INC). Judgments {5, 6, 7} give Q1 5.5, median 6,
+    Q3 6.5 and an IQR of 1. Participant weights act as repetition counts relative to
+    the lightest judgment of the cell: weights 1, 2 count the second judgment twice, and
+    equal weights give the unweighted quartiles. Missing judgments are skipped; a cell
+    nobody scored is NaN.
+
+    Reference: Hyndman, R. J., & Fan, Y. (1996). Sample quantiles in statistical
+    packages. The American Statistician, 50(4), 361-365 (definition 7).
+    """
+    probs = to_float_array(probabilities, "probabilities")
+    if probs.ndim != 1 or not np.all((probs >= 0) & (probs <= 1)):
+        raise ValueError("Quantile probabilities must be a list of numbers between 0 and 1.")
+    values, cell_weights, shape = _prepare(scores, participant_weights)
+    ordered, ordered_weights = _sorted(values, cell_weights)
+    return np.stack([_quantile(ordered, ordered_weights, float(p)).reshape(shape) for p in probs]).reshape(
+        (len(probs), *shape)
+    )
 
 
 def aggregate_scores(
@@ -111,9 +185,10 @@ def aggregate_scores(
 
     * ``"mean"``: ``sum_k v_k x_k / sum_k v_k`` over the participants who scored the cell
       (``v`` = participant weights, all 1 by default).
-    * ``"median"``: the weighted median (averaged inverted CDF: when the cumulative
-      weight hits exactly one half, the two neighbouring judgments are averaged, so
-      equal weights give the ordinary median). Resists a single extreme participant.
+    * ``"median"``: the median by the package's one quantile rule (:func:`quantiles`),
+      so it is the consensus result's ``median``; equal weights give the ordinary
+      median, and weights count judgments as repeated. Resists a single extreme
+      participant.
     * ``"trimmed_mean"``: removes the weight share ``trim`` (0 <= trim < 0.5) from each
       tail, cutting a judgment fractionally if needed, and averages the rest; equals
       ``scipy.stats.trim_mean`` when weights are equal and ``trim x count`` is whole.
@@ -138,15 +213,16 @@ def aggregate_scores(
     if method == "mean":
         weighted = np.sum(np.where(cell_weights > 0, values, 0.0) * cell_weights, axis=0)
         result = weighted / np.where(scored, total, 1.0)
+    elif method == "median":
+        result = _quantile(*_sorted(values, cell_weights), 0.5)
     else:
-        ordered, _, share = _sorted(values, cell_weights)
-        if method == "median":
-            result = _quantile(ordered, share, 0.5)
-        else:
-            previous = np.vstack([np.zeros((1, share.shape[1])), share[:-1]])
-            kept = np.clip(np.minimum(share, 1.0 - trim) - np.maximum(previous, trim), 0.0, None)
-            finite = np.where(np.isnan(ordered), 0.0, ordered)
-            result = np.sum(kept * finite, axis=0) / (1.0 - 2.0 * trim)
+        ordered, ordered_weights = _sorted(values, cell_weights)
+        cumulative = np.cumsum(ordered_weights, axis=0)
+        share = cumulative / np.where(total > 0, total, 1.0)
+        previous = np.vstack([np.zeros((1, share.shape[1])), share[:-1]])
+        kept = np.clip(np.minimum(share, 1.0 - trim) - np.maximum(previous, trim), 0.0, None)
+        finite = np.where(np.isnan(ordered), 0.0, ordered)
+        result = np.sum(kept * finite, axis=0) / (1.0 - 2.0 * trim)
     return np.where(scored, result, np.nan).reshape(shape)
 
 
@@ -158,8 +234,9 @@ def consensus(scores: ArrayLike, participant_weights: ArrayLike | None = None) -
     a small IQR points at a few outliers. Weights and missing judgments are handled
     as in :func:`aggregate_scores`; cells nobody scored are NaN with ``n_judgments`` 0.
 
-    Formulas: ``IQR = Q(0.75) - Q(0.25)`` (averaged inverted CDF, see
-    :class:`ConsensusResult`); ``std = sqrt(sum_k v_k (x_k - mean)^2 / sum_k v_k)``.
+    Formulas: ``IQR = Q(0.75) - Q(0.25)`` with the quartiles of :func:`quantiles`
+    (linear interpolation, Hyndman & Fan type 7); ``std = sqrt(sum_k v_k (x_k - mean)^2 /
+    sum_k v_k)``. :meth:`ConsensusResult.agreed` applies a facilitator's threshold.
 
     Reference: Hyndman, R. J., & Fan, Y. (1996). Sample quantiles in statistical
     packages. The American Statistician, 50(4), 361-365.
@@ -168,19 +245,22 @@ def consensus(scores: ArrayLike, participant_weights: ArrayLike | None = None) -
     counts = np.sum(cell_weights > 0, axis=0).astype(np.int64).reshape(shape)
     if values.shape[0] == 0:
         empty = np.full(shape, np.nan)
-        return ConsensusResult(empty, empty.copy(), counts)
+        return ConsensusResult(empty, empty.copy(), counts, empty.copy(), empty.copy(), empty.copy())
     total = cell_weights.sum(axis=0)
     scored = total > 0
     safe_total = np.where(scored, total, 1.0)
     present = np.where(cell_weights > 0, values, 0.0)
     mean = np.sum(present * cell_weights, axis=0) / safe_total
     variance = np.sum(cell_weights * (present - mean) ** 2, axis=0) / safe_total
-    ordered, _, share = _sorted(values, cell_weights)
-    iqr = _quantile(ordered, share, 0.75) - _quantile(ordered, share, 0.25)
+    ordered, ordered_weights = _sorted(values, cell_weights)
+    q1, median, q3 = (_quantile(ordered, ordered_weights, p).reshape(shape) for p in (0.25, 0.5, 0.75))
     return ConsensusResult(
-        iqr=np.where(scored, iqr, np.nan).reshape(shape),
+        iqr=q3 - q1,
         std=np.where(scored, np.sqrt(variance), np.nan).reshape(shape),
         n_judgments=counts,
+        q1=q1,
+        median=median,
+        q3=q3,
     )
 
 
@@ -225,3 +305,44 @@ def resample_scores(
         chosen = np.searchsorted(share[:, cell], uniforms[:, cell], side="right")
         drawn[:, cell] = values[chosen, cell]
     return drawn.reshape(int(n_samples), n_options, n_criteria)
+
+
+def individual_scores(
+    method: str,
+    scores: ArrayLike,
+    weights: ArrayLike,
+    group_matrix: ArrayLike,
+    group_weights: ArrayLike,
+    types: ArrayLike,
+) -> FloatArray:
+    """Each participant's own method scores of the options (participants x options).
+
+    A participant's own ranking uses their scores, with the group's score where they left a
+    cell blank, and their own weights (a row of ``weights``, each summing to 1), or the
+    group's where they gave none (a NaN row). Participants who scored nothing are left out
+    of the result (use ``np.any(~np.isnan(scores), axis=(1, 2))`` to tell which remain).
+    Kendall's W of these rankings is the room's agreement on the order of the options.
+
+    ``scores`` is participants x options x criteria (NaN = blank), ``weights`` participants x
+    criteria, ``group_matrix`` options x criteria with no NaN, ``group_weights`` (criteria,).
+    """
+    cube = check_participant_scores(scores)
+    rows = to_float_array(weights, "participant weights")
+    matrix = to_float_array(group_matrix, "group score matrix")
+    shared = to_float_array(group_weights, "group weights")
+    if rows.shape != (cube.shape[0], cube.shape[2]) or matrix.shape != cube.shape[1:]:
+        raise ValueError(
+            "Give one weight row per participant and a group matrix of options x criteria matching the scores."
+        )
+    if np.isnan(matrix).any():
+        raise ValueError("The group score matrix must have a value in every cell.")
+    scoring = np.any(~np.isnan(cube), axis=(1, 2))
+    own = np.where(np.isnan(cube[scoring]), matrix[np.newaxis], cube[scoring])
+    own_weights = np.where(
+        np.isnan(rows[scoring]).any(axis=1, keepdims=True), shared[np.newaxis], rows[scoring]
+    )
+    if own.shape[0] == 0:
+        return np.empty((0, matrix.shape[0]))
+    if method == "weighted_sum" and own.shape[1] > 1:
+        return weighted_sum_each(own, own_weights, types)
+    return np.stack([method_scores(method, own[k], own_weights[k], types) for k in range(own.shape[0])])

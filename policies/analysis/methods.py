@@ -34,6 +34,8 @@ __all__ = [
     "NORMALIZATIONS",
     "PREFERENCE_FUNCTIONS",
     "Scorer",
+    "method_contributions",
+    "method_scores",
     "normalize",
     "prepare",
     "promethee_ii",
@@ -567,3 +569,75 @@ def weighted_sum_contributions(
     normalized = _normalize(values, directions, normalization)
     contributions = batch[:, np.newaxis, :] * normalized[np.newaxis, :, :]
     return contributions if is_batch else contributions[0]
+
+
+def method_scores(
+    method: str, matrix: ArrayLike, weights: ArrayLike, types: ArrayLike, **options: object
+) -> FloatArray:
+    """The scores of the named method (one of :data:`METHODS`), with its default options unless `options`
+    (as for :func:`prepare`, e.g. PROMETHEE's per-criterion ``preference``, ``q``, ``p``, ``s``) say otherwise.
+
+    Why: the workbench lets a facilitator choose the ranking method, and every screen
+    and report must rank with the same dispatch; this is it. A single option scores 1
+    (there is nothing to compare it with). Weights may be one vector or a batch, as for
+    the methods themselves.
+    """
+    if method not in METHODS:
+        raise ValueError(f"Unknown method '{method}'; choose one of: {', '.join(METHODS)}.")
+    values = to_float_array(matrix, "decision matrix")
+    if values.ndim == 2 and values.shape[0] == 1:
+        batch, is_batch = check_weights(weights, values.shape[1])
+        return np.ones((batch.shape[0], 1)) if is_batch else np.ones(1)
+    return _run(method, values, weights, types, **options)
+
+
+def method_contributions(
+    method: str, matrix: ArrayLike, weights: ArrayLike, types: ArrayLike, **options: object
+) -> tuple[FloatArray, bool]:
+    """Each criterion's part of each option's score (options x criteria), and whether the parts
+    add up to the method's score.
+
+    Weighted sum: ``w_j r_ij``. PROMETHEE II: the net flow is linear in the weights,
+    ``phi_i = sum_j w_j phi_ij`` with ``phi_ij`` the single-criterion flows, so ``w_j phi_ij``
+    adds up to the score. TOPSIS is not additive: the weighted-sum parts explain it instead
+    (the flag is then False). One option: its score of 1 split by the weights.
+    """
+    values = to_float_array(matrix, "decision matrix")
+    batch, is_batch = check_weights(weights, values.shape[1] if values.ndim == 2 else 0)
+    if is_batch:
+        raise ValueError("Contributions are computed for one weight vector, not a batch.")
+    shares = batch[0]
+    if values.ndim == 2 and values.shape[0] == 1:
+        return shares[np.newaxis, :].copy(), method == "weighted_sum"
+    if method == "promethee_ii":
+        checked = check_matrix(values)
+        directions = check_types(types, checked.shape[1])
+        flows = prepare("promethee_ii", checked, directions, **options).parts  # options x criteria
+        return flows * shares[np.newaxis, :], True
+    return weighted_sum_contributions(values, shares, types), method == "weighted_sum"
+
+
+def method_parts(method: str, matrix: ArrayLike, types: ArrayLike) -> tuple[FloatArray, bool]:
+    """The weight-free part of each option on each criterion (options x criteria) of an additive method, and
+    whether the method is additive, so that ``score_i = sum_j w_j part_ij`` for any weights ``w`` summing to 1.
+
+    Weighted sum: ``part_ij = r_ij`` (:func:`normalize`, min-max, cost criteria reversed). PROMETHEE II:
+    ``part_ij = phi_ij``, the single-criterion net flows, which do not depend on the weights. Scores for new
+    weights then need no analysis: a screen can re-rank as a weight is dragged (the results page's what-if),
+    and :func:`method_contributions` is ``w_j part_ij``. TOPSIS is not additive: its distances to the ideal
+    mix the weights in squares, so it has no parts (zeros, and False). One option: parts of 1 (its score of 1
+    under any weights).
+
+    Reference: Belton, V., & Stewart, T. J. (2002). Multiple Criteria Decision Analysis: An Integrated
+    Approach. Kluwer (additive value models); Brans, J.-P., & Vincke, Ph. (1985), PROMETHEE.
+    """
+    raw = to_float_array(matrix, "decision matrix")
+    if raw.ndim == 2 and raw.shape[0] == 1:
+        return np.ones(raw.shape), method == "weighted_sum"
+    values = check_matrix(raw)
+    directions = check_types(types, values.shape[1])
+    if method == "topsis":
+        return np.zeros(values.shape), False
+    if method == "promethee_ii":
+        return np.asarray(prepare("promethee_ii", values, directions).parts, dtype=float), True
+    return _normalize(values, directions, "minmax"), True

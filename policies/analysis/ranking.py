@@ -28,13 +28,17 @@ __all__ = ["DEFAULT_TIE_TOLERANCE", "competition_ranks", "kendall_tau", "kendall
 DEFAULT_TIE_TOLERANCE = 1e-9
 
 
-def tie_threshold(scores: FloatArray, tol: float = DEFAULT_TIE_TOLERANCE) -> FloatArray:
-    """Absolute tie threshold per row: ``tol * max(1, largest magnitude in the row)``."""
-    magnitude: FloatArray = np.maximum(np.max(np.abs(scores), axis=-1, keepdims=True), 1.0)
+def tie_threshold(
+    scores: FloatArray, tol: float = DEFAULT_TIE_TOLERANCE, *, relative: bool = False
+) -> FloatArray:
+    """Absolute tie threshold per row: ``tol * max(1, largest magnitude in the row)``, or with
+    ``relative`` ``tol * largest magnitude`` (for values of any scale, such as raters' scores)."""
+    largest = np.max(np.abs(scores), axis=-1, keepdims=True)
+    magnitude: FloatArray = largest if relative else np.maximum(largest, 1.0)
     return tol * magnitude
 
 
-def competition_ranks(scores: FloatArray, tol: float) -> tuple[IntArray, IntArray]:
+def competition_ranks(scores: FloatArray, tol: float, *, relative: bool = False) -> tuple[IntArray, IntArray]:
     """Rank each row of a 2-D score array (higher is better) in one vectorised pass.
 
     Returns ``(ranks, tie_size)``: the competition rank of every entry, and how many
@@ -49,7 +53,7 @@ def competition_ranks(scores: FloatArray, tol: float) -> tuple[IntArray, IntArra
     n_rows, n = scores.shape
     order = np.argsort(-scores, axis=1, kind="stable")
     ordered = np.take_along_axis(scores, order, axis=1)
-    threshold = tie_threshold(scores, tol)
+    threshold = tie_threshold(scores, tol, relative=relative)
     positions = np.broadcast_to(np.arange(n), (n_rows, n))
     starts_group = np.ones((n_rows, n), dtype=bool)
     starts_group[:, 1:] = (ordered[:, :-1] - ordered[:, 1:]) > threshold
@@ -113,7 +117,9 @@ def kendall_w(rankings: ArrayLike) -> float:
     the average of the places they span), which is what the tie correction assumes;
     so rows may hold competition ranks (1, 1, 3), mid-ranks, or any scores with the
     same orientation for every rater (1 = best or highest = best: W only depends on
-    agreement, not direction).
+    agreement, not direction). Ties are judged relative to each rater's own scale
+    (values within 1e-9 of the row's largest magnitude), so scores of 1e-9 and
+    1.5e-9 are two places, not a tie, while floating-point noise still ties.
 
     Formula: with column rank sums ``R_i`` and ``S = sum_i (R_i - mean R)^2``,
     ``W = 12 S / (m^2 (n^3 - n) - m sum_j T_j)`` where ``T_j = sum_g (t_g^3 - t_g)``
@@ -141,7 +147,7 @@ def kendall_w(rankings: ArrayLike) -> float:
         raise ValueError("Rankings must be finite numbers; found NaN or infinity.")
     # Mid-ranks (1 = lowest value) and tie-group sizes in one pass; a group of size t
     # contributes t^3 - t to T_j, i.e. t^2 - 1 for each of its t members.
-    ranks, sizes = competition_ranks(-array, DEFAULT_TIE_TOLERANCE)
+    ranks, sizes = competition_ranks(-array, DEFAULT_TIE_TOLERANCE, relative=True)
     midranks = ranks + (sizes - 1) / 2.0
     rank_sums = midranks.sum(axis=0)
     spread = float(np.sum((rank_sums - rank_sums.mean()) ** 2))

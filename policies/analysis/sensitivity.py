@@ -27,7 +27,7 @@ from .methods import Scorer, prepare
 from .ranking import DEFAULT_TIE_TOLERANCE, competition_ranks, tie_threshold
 from .validation import check_matrix, check_types, check_weights
 
-__all__ = ["RankReversal", "SensitivityResult", "weight_sensitivity"]
+__all__ = ["RankReversal", "SensitivityResult", "weight_path", "weight_sensitivity"]
 
 _GRID_STEPS = 2000
 _BISECTIONS = 45  # grid step 5e-4 / 2^45 is below one ulp of the weight
@@ -329,3 +329,24 @@ def weight_sensitivity(
         intervals=intervals,
         reversals=reversals,
     )
+
+
+def weight_path(weights: ArrayLike, criterion: int, t: ArrayLike) -> FloatArray:
+    """The weight vectors along one criterion's sweep: ``w(t) = t e_j + (1 - t) u_j`` (t x criteria).
+
+    ``u_j`` is the current weights without criterion j, renormalised (equal shares when j
+    held all the weight): the convention of :func:`weight_sensitivity`, so a chart drawn
+    along this path crosses the reversal points that function reports.
+    """
+    vector = np.asarray(weights, dtype=np.float64)
+    if vector.ndim != 1:
+        raise ValueError("A weight path starts from one weight vector, not a batch.")
+    current, _ = check_weights(vector, vector.shape[0])
+    m = current.shape[1]
+    if m < 2 or not 0 <= criterion < m:
+        raise ValueError(f"Choose one of the {m} criteria to sweep (at least two are needed).")
+    steps = np.atleast_1d(np.asarray(t, dtype=np.float64))
+    if not np.all((steps >= 0) & (steps <= 1)):
+        raise ValueError("Positions along a weight path go from 0 to 1.")
+    directions = _directions(current[0])
+    return _path_weights(np.full(steps.shape, criterion, dtype=np.int64), steps, directions)

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._types import FloatArray
+from .ranking import rank
 from .validation import check_nonnegative_vector, to_float_array
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "direct_point_weights",
     "group_ahp_priorities",
     "most_inconsistent_comparisons",
+    "normalize_points",
+    "roc_from_points",
     "roc_weights",
     "swing_weights",
 ]
@@ -352,3 +355,47 @@ def direct_point_weights(points: ArrayLike, *, total: float | None = None) -> Fl
             f"The points add up to {allocated:g} but {total:g} were to be shared; adjust the allocation."
         )
     return checked / allocated
+
+
+def normalize_points(points: ArrayLike) -> FloatArray:
+    """Each participant's points (participants x criteria, NaN = left blank) as weights summing to 1.
+
+    A blank counts as 0 points (points are a budget, and a blank reads as "not worth any"); a
+    participant who gave nothing, or only zeros, has a row of NaN, so the caller can tell "not
+    weighted" from "weighted": the group's weights are the mean of the non-NaN rows.
+    """
+    raw = to_float_array(points, "points")
+    if raw.ndim != 2:
+        raise ValueError(f"Points must be a table of participants x criteria; got shape {raw.shape}.")
+    if np.any(np.isinf(raw)) or np.any(raw[~np.isnan(raw)] < 0):
+        raise ValueError("Points must be finite and not negative (a blank is NaN).")
+    filled = np.nan_to_num(raw, nan=0.0)
+    totals = filled.sum(axis=1, keepdims=True)
+    given = (totals[:, 0] > 0) & ~np.all(np.isnan(raw), axis=1)
+    out = np.full(raw.shape, np.nan)
+    out[given] = filled[given] / totals[given]
+    return out
+
+
+def roc_from_points(points: ArrayLike) -> FloatArray:
+    """Rank-order centroid weights from the order of each participant's points (most points = rank 1).
+
+    ``points`` is one row of points or participants x criteria. Criteria with equal points
+    share the mean of the ROC weights of the places they span, so the result does not depend
+    on the order in which ties are listed; each row sums to 1.
+
+    Reference: Barron, F. H., & Barrett, B. E. (1996). Decision quality using ranked attribute
+    weights. Management Science, 42(11), 1515-1523 (see :func:`roc_weights`).
+    """
+    values = to_float_array(points, "points")
+    rows = np.atleast_2d(values)
+    if rows.ndim != 2 or rows.shape[1] == 0:
+        raise ValueError(
+            f"Points must be a row or a table of participants x criteria; got shape {values.shape}."
+        )
+    n = rows.shape[1]
+    cumulative = np.concatenate([[0.0], np.cumsum(roc_weights(n))])
+    ranks = np.atleast_2d(rank(rows))  # 1 = most points; ties share the best place they span
+    sizes = (ranks[:, :, np.newaxis] == ranks[:, np.newaxis, :]).sum(axis=2)
+    shares = (cumulative[ranks - 1 + sizes] - cumulative[ranks - 1]) / sizes
+    return np.asarray(shares if values.ndim == 2 else shares[0], dtype=float)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from policies.analysis import ConsensusResult, aggregate_scores, consensus, resample_scores
+from policies.analysis import ConsensusResult, aggregate_scores, consensus, quantiles, resample_scores
 
 
 def workshop(seed: int = 0, participants: int = 9, missing: float = 0.2) -> np.ndarray:
@@ -101,20 +101,72 @@ def test_consensus_matches_numpy_quantiles_and_population_std() -> None:
     scores = workshop(4, participants=11)
     result = consensus(scores)
     assert isinstance(result, ConsensusResult)
-    q75 = numpy_reference(scores, np.nanpercentile, q=75, method="averaged_inverted_cdf")
-    q25 = numpy_reference(scores, np.nanpercentile, q=25, method="averaged_inverted_cdf")
+    q75 = numpy_reference(scores, np.nanpercentile, q=75, method="linear")
+    q50 = numpy_reference(scores, np.nanpercentile, q=50, method="linear")
+    q25 = numpy_reference(scores, np.nanpercentile, q=25, method="linear")
     np.testing.assert_allclose(result.iqr, q75 - q25, rtol=1e-12)
+    np.testing.assert_allclose(result.q1, q25, rtol=1e-12)
+    np.testing.assert_allclose(result.median, q50, rtol=1e-12)
+    np.testing.assert_allclose(result.q3, q75, rtol=1e-12)
     np.testing.assert_allclose(result.std, numpy_reference(scores, np.nanstd), rtol=1e-12)
     np.testing.assert_array_equal(result.n_judgments, np.sum(~np.isnan(scores), axis=0))
 
 
 def test_consensus_by_hand() -> None:
     """Judgments 2, 4, 4, 6: mean 4, population std sqrt((4 + 0 + 0 + 4) / 4) = sqrt(2);
-    quartiles (averaged inverted CDF) Q1 = (2 + 4) / 2 = 3, Q3 = (4 + 6) / 2 = 5, IQR = 2."""
+    quartiles by linear interpolation at h = 3p: Q1 at h 0.75 = 2 + 0.75 x 2 = 3.5,
+    Q3 at h 2.25 = 4 + 0.25 x 2 = 4.5, IQR = 1."""
     scores = np.array([2.0, 4.0, 4.0, 6.0]).reshape(4, 1, 1)
     result = consensus(scores)
     assert result.std[0, 0] == pytest.approx(np.sqrt(2.0))
-    assert result.iqr[0, 0] == pytest.approx(2.0)
+    assert result.q1[0, 0] == pytest.approx(3.5)
+    assert result.q3[0, 0] == pytest.approx(4.5)
+    assert result.iqr[0, 0] == pytest.approx(1.0)
+
+
+def test_three_close_judgments_are_one_point_apart_and_agreed() -> None:
+    """Judgments 5, 6, 7: Q1 5.5, median 6, Q3 6.5, IQR 1, which a threshold of 1 counts as consensus
+    (the dashboard, the Delphi feedback and the reports all read this one result)."""
+    result = consensus(np.array([5.0, 6.0, 7.0]).reshape(3, 1, 1))
+    assert (result.q1[0, 0], result.median[0, 0], result.q3[0, 0]) == (5.5, 6.0, 6.5)
+    assert result.iqr[0, 0] == 1.0
+    assert result.agreed(1.0)[0, 0]
+    assert not result.agreed(0.5)[0, 0]
+
+
+def test_agreed_leaves_out_unscored_cells_and_refuses_a_bad_threshold() -> None:
+    scores = np.array([[[4.0, np.nan]], [[4.0, np.nan]]])
+    result = consensus(scores)
+    np.testing.assert_array_equal(result.agreed(0.0), [[True, False]])
+    for bad in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="threshold"):
+            result.agreed(bad)
+
+
+def test_relative_iqr_divides_by_each_criterion_scale() -> None:
+    scores = np.array([[[0.0, 0.0]], [[10.0, 2.0]]])  # IQR 5 and 1
+    result = consensus(scores)
+    np.testing.assert_allclose(result.relative_iqr([10.0, 4.0]), [[0.5, 0.25]])
+    np.testing.assert_allclose(result.relative_iqr([10.0, 0.0]), [[0.5, 1.0]])  # a zero width counts as 1
+    with pytest.raises(ValueError, match="one scale width per criterion"):
+        result.relative_iqr([10.0])
+
+
+def test_quantiles_with_weights_repeat_judgments_and_refuse_bad_probabilities() -> None:
+    scores = workshop(7, participants=5)
+    weights = np.array([1, 3, 1, 2, 1])
+    np.testing.assert_allclose(
+        quantiles(scores, [0.1, 0.25, 0.5, 0.9], participant_weights=weights),
+        quantiles(np.repeat(scores, weights, axis=0), [0.1, 0.25, 0.5, 0.9]),
+        rtol=1e-12,
+    )
+    # Equal weights of any size are the unweighted quantiles.
+    np.testing.assert_allclose(
+        quantiles(scores, [0.25, 0.75], participant_weights=[2.5] * 5), quantiles(scores, [0.25, 0.75])
+    )
+    for bad in ([1.5], [[0.5]], [-0.1]):
+        with pytest.raises(ValueError, match="between 0 and 1"):
+            quantiles(scores, bad)
 
 
 def test_resample_scores_draws_each_cell_from_its_own_judgments() -> None:
@@ -166,3 +218,27 @@ def test_infinite_judgment_is_refused_with_its_position() -> None:
     scores[3, 1, 2] = np.inf
     with pytest.raises(ValueError, match="participant 4, option 2, criterion 3"):
         aggregate_scores(scores)
+
+
+def test_individual_scores_fill_blanks_from_the_group_and_leave_out_who_scored_nothing() -> None:
+    from policies.analysis import individual_scores, method_scores
+
+    types = np.array([1, 1])
+    group_matrix = np.array([[5.0, 5.0], [6.0, 4.0], [2.0, 8.0]])
+    group_weights = np.array([0.5, 0.5])
+    scores = np.array(
+        [
+            [[9.0, 1.0], [1.0, 9.0], [np.nan, np.nan]],  # blanks on option 3 take the group's row
+            [[np.nan] * 2] * 3,  # scored nothing: left out
+            [[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]],
+        ]
+    )
+    weights = np.array([[0.8, 0.2], [np.nan, np.nan], [np.nan, np.nan]])  # the third uses the group's
+    for method in ("weighted_sum", "topsis", "promethee_ii"):
+        result = individual_scores(method, scores, weights, group_matrix, group_weights, types)
+        assert result.shape == (2, 3)
+        first = np.array([[9.0, 1.0], [1.0, 9.0], [2.0, 8.0]])
+        np.testing.assert_allclose(result[0], method_scores(method, first, [0.8, 0.2], types))
+        np.testing.assert_allclose(result[1], method_scores(method, scores[2], group_weights, types))
+    with pytest.raises(ValueError, match="every cell"):
+        individual_scores("weighted_sum", scores, weights, np.full((3, 2), np.nan), group_weights, types)

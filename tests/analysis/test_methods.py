@@ -20,6 +20,9 @@ from pymcdm import normalizations as pymcdm_norm
 from pymcdm.methods import PROMETHEE_II, TOPSIS, WSM
 
 from policies.analysis import (
+    method_contributions,
+    method_parts,
+    method_scores,
     normalize,
     promethee_ii,
     rank,
@@ -406,3 +409,65 @@ def test_single_weight_vector_returns_one_score_per_option() -> None:
     for method in (weighted_sum, topsis, promethee_ii):
         assert method(matrix, weights, types).shape == (7,)
         assert method(matrix, weights[np.newaxis, :], types).shape == (1, 7)
+
+
+def test_method_scores_dispatches_to_each_method_and_scores_one_option_as_1() -> None:
+    from policies.analysis import method_scores, promethee_ii, topsis, weighted_sum
+
+    matrix = np.array([[3.0, 200.0], [5.0, 150.0], [4.0, 180.0]])
+    weights, types = np.array([0.6, 0.4]), np.array([1, -1])
+    for name, function in (
+        ("weighted_sum", weighted_sum),
+        ("topsis", topsis),
+        ("promethee_ii", promethee_ii),
+    ):
+        np.testing.assert_array_equal(
+            method_scores(name, matrix, weights, types), function(matrix, weights, types)
+        )
+    np.testing.assert_array_equal(method_scores("topsis", matrix[:1], weights, types), [1.0])
+    with pytest.raises(ValueError, match="Unknown method"):
+        method_scores("electre", matrix, weights, types)
+
+
+def test_method_contributions_add_up_to_the_additive_scores() -> None:
+    from policies.analysis import method_contributions, promethee_ii, weighted_sum
+
+    matrix = np.array([[3.0, 200.0, 1.0], [5.0, 150.0, 0.0], [4.0, 180.0, 1.0]])
+    weights, types = np.array([2.0, 1.0, 1.0]), np.array([1, -1, 1])
+    parts, additive = method_contributions("weighted_sum", matrix, weights, types)
+    assert additive
+    np.testing.assert_allclose(parts.sum(axis=1), weighted_sum(matrix, weights, types))
+    parts, additive = method_contributions("promethee_ii", matrix, weights, types)
+    assert additive
+    np.testing.assert_allclose(parts.sum(axis=1), promethee_ii(matrix, weights, types))
+    parts, additive = method_contributions("topsis", matrix, weights, types)
+    assert not additive  # TOPSIS is explained by the weighted sum's parts
+    np.testing.assert_allclose(parts.sum(axis=1), weighted_sum(matrix, weights, types))
+    one, _ = method_contributions("weighted_sum", matrix[:1], weights, types)
+    np.testing.assert_allclose(one, [[0.5, 0.25, 0.25]])
+    with pytest.raises(ValueError, match="one weight vector"):
+        method_contributions("weighted_sum", matrix, np.ones((2, 3)), types)
+
+
+@pytest.mark.parametrize("method", ["weighted_sum", "promethee_ii"])
+def test_the_parts_of_an_additive_method_give_its_scores_for_any_weights(method: str) -> None:
+    rng = np.random.default_rng(7)
+    matrix = rng.uniform(0, 10, (6, 4))
+    types = np.array([1, -1, 1, 1])
+    parts, additive = method_parts(method, matrix, types)
+    assert additive and parts.shape == (6, 4)
+    for weights in rng.dirichlet(np.ones(4), size=5):
+        np.testing.assert_allclose(parts @ weights, method_scores(method, matrix, weights, types), atol=1e-12)
+        np.testing.assert_allclose(
+            parts * weights, method_contributions(method, matrix, weights, types)[0], atol=1e-12
+        )
+
+
+def test_topsis_has_no_parts() -> None:
+    parts, additive = method_parts("topsis", np.array([[1.0, 2.0], [3.0, 1.0]]), np.array([1, 1]))
+    assert not additive and not parts.any()
+
+
+def test_one_option_has_parts_of_one() -> None:
+    parts, additive = method_parts("weighted_sum", np.array([[4.0, 2.0]]), np.array([1, -1]))
+    assert additive and parts.tolist() == [[1.0, 1.0]]

@@ -93,6 +93,16 @@ def test_kendall_w_extremes_and_direction_invariance() -> None:
     assert kendall_w(scores) == pytest.approx(kendall_w(-scores))
 
 
+def test_kendall_w_judges_ties_relative_to_the_scores_scale() -> None:
+    """Scores of a billionth are not all tied: the same order at any scale gives the same W (0.75 here),
+    while floating-point noise on a score still ties."""
+    tiny = np.array([[1e-9, 1.5e-9, 5e-9], [1.5e-9, 1e-9, 5e-9]])
+    assert kendall_w(tiny) == pytest.approx(0.75)
+    assert kendall_w(tiny * 1e9) == pytest.approx(0.75)
+    noisy = np.array([[0.5, 0.5 + 1e-17, 0.9], [0.5, 0.5, 0.9]])
+    assert kendall_w(noisy) == pytest.approx(kendall_w([[1, 1, 3], [1, 1, 3]]))
+
+
 def test_kendall_w_refuses_what_it_cannot_measure() -> None:
     with pytest.raises(ValueError, match="at least two raters"):
         kendall_w([[1, 2, 3]])

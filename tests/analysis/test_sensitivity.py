@@ -152,3 +152,15 @@ def test_sensitivity_input_errors() -> None:
         weight_sensitivity([[1.0, 2.0], [2.0, 1.0]], [[1.0, 1.0]], [1, 1])
     with pytest.raises(ValueError, match="Unknown method"):
         weight_sensitivity([[1.0, 2.0], [2.0, 1.0]], [1.0, 1.0], [1, 1], method="electre")
+
+
+def test_weight_path_follows_the_sensitivity_convention() -> None:
+    from policies.analysis import weight_path
+
+    path = weight_path([0.5, 0.3, 0.2], 0, [0.0, 0.5, 1.0])
+    np.testing.assert_allclose(path, [[0.0, 0.6, 0.4], [0.5, 0.3, 0.2], [1.0, 0.0, 0.0]])
+    # A criterion that held all the weight hands it out equally.
+    np.testing.assert_allclose(weight_path([1.0, 0.0, 0.0], 0, [0.0]), [[0.0, 0.5, 0.5]])
+    for bad in ({"criterion": 3, "t": [0.5]}, {"criterion": 0, "t": [1.5]}):
+        with pytest.raises(ValueError):
+            weight_path([0.5, 0.3, 0.2], bad["criterion"], bad["t"])  # type: ignore[arg-type]

@@ -195,3 +195,27 @@ def test_direct_point_weights() -> None:
         direct_point_weights([50, 25, 20], total=100)
     with pytest.raises(ValueError, match="All points are zero"):
         direct_point_weights([0, 0])
+
+
+def test_normalize_points_counts_blanks_as_zero_and_marks_who_gave_nothing() -> None:
+    from policies.analysis import normalize_points
+
+    points = np.array([[50.0, np.nan, 50.0], [np.nan, np.nan, np.nan], [0.0, 0.0, 0.0], [1.0, 3.0, 0.0]])
+    shares = normalize_points(points)
+    np.testing.assert_allclose(shares[0], [0.5, 0.0, 0.5])
+    assert np.isnan(shares[1]).all() and np.isnan(shares[2]).all()
+    np.testing.assert_allclose(shares[3], [0.25, 0.75, 0.0])
+    with pytest.raises(ValueError, match="not negative"):
+        normalize_points([[1.0, -1.0]])
+    with pytest.raises(ValueError, match="participants x criteria"):
+        normalize_points([1.0, 2.0])
+
+
+def test_roc_from_points_shares_tied_places_and_follows_the_order_of_points() -> None:
+    from policies.analysis import roc_from_points, roc_weights
+
+    roc = roc_weights(3)
+    np.testing.assert_allclose(roc_from_points([10.0, 30.0, 20.0]), [roc[2], roc[0], roc[1]])
+    tied = roc_from_points([[40.0, 40.0, 20.0]])
+    np.testing.assert_allclose(tied[0], [(roc[0] + roc[1]) / 2, (roc[0] + roc[1]) / 2, roc[2]])
+    np.testing.assert_allclose(roc_from_points(np.random.default_rng(3).random((5, 4))).sum(axis=1), 1.0)
