@@ -19,9 +19,38 @@ class Team(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     created = models.DateTimeField(auto_now_add=True)
+    require_mfa = models.BooleanField(
+        _("two-factor authentication required for owners and facilitators"), default=False
+    )
+    # Automatic membership through institutional sign-in. Set by site administrators only: a team that could
+    # claim a domain by itself would collect the names and addresses of everybody in that institution.
+    join_domains = models.CharField(
+        _("email domains that join automatically"),
+        max_length=500,
+        blank=True,
+        help_text=_("Space-separated, e.g. “defense.gouv.fr ecole.example”. Only verified addresses count."),
+    )
+    join_claim = models.CharField(
+        _("claim value that joins automatically"),
+        max_length=200,
+        blank=True,
+        help_text=_("A value of the provider's team claim (e.g. a group name) whose holders join this team."),
+    )
+    join_role = models.CharField(
+        _("role of those who join automatically"),
+        max_length=20,
+        choices=[choice for choice in Role.choices if choice[0] != Role.OWNER],
+        default=Role.PARTICIPANT,
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(join_role=Role.OWNER) & models.Q(join_role__in=Role.values),
+                name="team_join_role_not_owner",
+            ),
+        ]
         verbose_name = _("team")
         verbose_name_plural = _("teams")
 
