@@ -9,12 +9,13 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from policies.models import Exercise
+from policies.exports.cells import append_row
+from policies.formatting import display_name
 from policies.models.exercises import Method
 from policies.models.fields import localize
 from policies.selectors.analysis_results import AnalysisResults
+from policies.selectors.comments import comment_rows
 from policies.selectors.judgment_table import judgment_rows
-from policies.selectors.workshop import display_name
 
 SCORE = "0.000"
 SHARE = "0.0%"
@@ -23,13 +24,13 @@ SHARE = "0.0%"
 def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[object]],
            formats: dict[int, str] | None = None) -> Worksheet:  # fmt: skip
     """A sheet whose first row is a bold, frozen header; `formats` maps a column index to a number format."""
-    sheet = book.create_sheet(title[:31])
-    sheet.append(list(header))
+    sheet: Worksheet = book.create_sheet(title[:31])
+    append_row(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     for column, number_format in (formats or {}).items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
             cell.number_format = number_format
@@ -38,22 +39,26 @@ def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Seq
     return sheet
 
 
-def build_workbook(exercise: Exercise, results: AnalysisResults) -> bytes:
+def build_workbook(results: AnalysisResults) -> bytes:
+    """The bundle's tables, one sheet each, for the reader the bundle was computed for."""
+    exercise = results.exercise
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    options = [localize(o.name) for o in results.options]
-    criteria = [localize(c.name) for c in results.criteria]
+    if isinstance(first := book.active, Worksheet):  # the empty sheet every new workbook starts with
+        book.remove(first)
+    options = [display_name(o) for o in results.options]
+    criteria = [display_name(c) for c in results.criteria]
+    if results.visibility.withheld:
+        _sheet(book, _("Notes"), [_("note")], [[results.visibility.withheld]])
 
     _sheet(book, _("Options"), [_("option"), _("description"), _("instruments"), _("known risks")],
            ([localize(o.name), localize(o.description), localize(o.instruments), localize(o.risks)]
             for o in results.options))  # fmt: skip
     _sheet(book, _("Criteria"),
            [_("criterion"), _("group"), _("direction"), _("scale minimum"), _("scale maximum"), _("definition")],
-           ([localize(c.name), localize(c.parent.name) if c.parent_id else "", c.get_direction_display(),
+           ([localize(c.name), localize(c.parent.name) if c.parent else "", c.get_direction_display(),
              c.scale_min, c.scale_max, localize(c.definition)] for c in results.criteria))  # fmt: skip
 
-    names = [p for i, p in enumerate(results.all_participants) if i in results.selected]
-    labels = [display_name(p, exercise=exercise, for_facilitator=False) for p in names]
+    labels = results.selected_labels
     weights = results.weights
     _sheet(book, _("Weights"), [_("criterion"), _("group"), *labels],
            ([criteria[j], float(weights.group[j]), *(float(row[j]) for row in weights.participants)]
@@ -64,7 +69,12 @@ def build_workbook(exercise: Exercise, results: AnalysisResults) -> bytes:
            [_("participant"), _("round"), _("kind"), _("option"), _("criterion"), _("scenario"), _("value"),
             _("confidence"), _("rationale")],
            ([r.participant, r.round, r.kind, r.option, r.criterion, r.scenario, r.value, r.confidence, r.rationale]
-            for r in judgment_rows(exercise)))  # fmt: skip
+            for r in judgment_rows(exercise, results.visibility)))  # fmt: skip
+
+    _sheet(book, _("Comments"),
+           [_("number"), _("reply to"), _("about"), _("author"), _("written"), _("comment")],
+           ([c.number, c.reply_to or "", c.subject, c.author, c.created.replace(tzinfo=None), c.body]
+            for c in comment_rows(exercise, results.visibility)))  # fmt: skip
 
     comparison = results.comparison
     if comparison is not None:
@@ -86,12 +96,25 @@ def build_workbook(exercise: Exercise, results: AnalysisResults) -> bytes:
     _sheet(book, _("Group scores"), [_("option"), *criteria],
            ([options[i], *(float(v) for v in results.matrix[i])] for i in range(len(options))))  # fmt: skip
 
+    consensus = results.consensus
+    _sheet(book, _("Consensus"),
+           [_("option"), _("criterion"), _("participants"), _("median"), _("first quartile"), _("third quartile"),
+            _("interquartile range"), _("in consensus")],
+           ([display_name(cell.option), display_name(cell.criterion), cell.n, cell.median, cell.q1, cell.q3,
+             cell.iqr, _("yes") if cell.agreed else _("no")] for cell in results.cells() if cell.n),
+           {k: "0.00" for k in range(3, 7)})  # fmt: skip
+    _sheet(book, _("Agreement"), [_("measure"), _("value")],
+           [[_("cells judged"), consensus.judged], [_("cells in consensus"), consensus.agreed_count],
+            [_("consensus threshold (interquartile range)"), consensus.threshold],
+            [_("Kendall's W"), consensus.kendall_w if consensus.kendall_w is not None else "–"],
+            [_("participants ranked"), consensus.raters]])  # fmt: skip
+
     scenarios = results.scenarios
     if scenarios is not None:
         rule_names = [_("expected value"), _("maximin"), _("maximax"), _("Hurwicz"), _("maximum regret")]
         robustness = scenarios.robustness
         _sheet(book, _("Scenarios"),
-               [_("option"), *(localize(s.name) for s in scenarios.scenarios), *rule_names],
+               [_("option"), *(display_name(s) for s in scenarios.scenarios), *rule_names],
                ([options[i], *(float(v) for v in scenarios.utilities[i]), float(robustness.expected_value[i]),
                  float(robustness.maximin[i]), float(robustness.maximax[i]), float(robustness.hurwicz[i]),
                  float(robustness.max_regret[i])] for i in range(len(options))),

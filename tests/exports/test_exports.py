@@ -13,6 +13,7 @@ from policies.models.exercises import Anonymity
 from policies.selectors.analysis_results import analysis_results
 from policies.services.case_import import import_case
 from tests.factories import TeamFactory
+from tests.viewers import facilitator_view
 
 pytestmark = pytest.mark.django_db
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "mali-2012.json"
@@ -24,10 +25,11 @@ def exercise():
 
 
 def test_workbook_has_every_table_with_the_engines_numbers(exercise) -> None:
-    results = analysis_results(exercise)
-    book = load_workbook(io.BytesIO(build_workbook(exercise, results)))
+    results = analysis_results(exercise, visibility=facilitator_view(exercise))
+    book = load_workbook(io.BytesIO(build_workbook(results)))
     assert book.sheetnames == [
-        "Options", "Criteria", "Weights", "Judgments", "Results", "Group scores", "Scenarios", "Sensitivity",
+        "Options", "Criteria", "Weights", "Judgments", "Comments", "Results", "Group scores", "Consensus", "Agreement",
+        "Scenarios", "Sensitivity",
     ]  # fmt: skip
     options = book["Options"]
     assert options.freeze_panes == "A2"
@@ -49,7 +51,7 @@ def test_workbook_has_every_table_with_the_engines_numbers(exercise) -> None:
 
 
 def test_csv_holds_every_judgment_and_reads_back(exercise) -> None:
-    data = build_judgments_csv(exercise)
+    data = build_judgments_csv(exercise, facilitator_view(exercise))
     assert data.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) == ScoreJudgment.objects.count() + WeightJudgment.objects.count()
@@ -71,8 +73,10 @@ def test_exports_hide_identities_in_anonymous_exercises(exercise) -> None:
     exercise.anonymity = Anonymity.ANONYMOUS
     exercise.save()
     aliases = list(exercise.participants.values_list("alias", flat=True))
-    text = build_judgments_csv(exercise).decode("utf-8")
-    book = load_workbook(io.BytesIO(build_workbook(exercise, analysis_results(exercise))))
+    text = build_judgments_csv(exercise, facilitator_view(exercise)).decode("utf-8")
+    book = load_workbook(
+        io.BytesIO(build_workbook(analysis_results(exercise, visibility=facilitator_view(exercise))))
+    )
     cells = " ".join(
         str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None
     )
@@ -85,5 +89,5 @@ def test_csv_cells_cannot_become_formulas(exercise) -> None:
     participant = exercise.participants.first()
     participant.alias = '=HYPERLINK("http://evil")'
     participant.save()
-    text = build_judgments_csv(exercise).decode("utf-8-sig")
+    text = build_judgments_csv(exercise, facilitator_view(exercise)).decode("utf-8-sig")
     assert "\n=HYPERLINK" not in text and "'=HYPERLINK" in text
