@@ -17,28 +17,34 @@ the exercise, the API and the report files.
 
 import dataclasses
 import io
+import itertools
 import json
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractBaseUser as User
+from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from policies.api import api
+from policies.casefile.scenariowizard import write_matrix_csv
 from policies.casefile.validation import parse_case_file
 from policies.models import (
     ApiToken,
     Case,
     Comment,
+    DeletedItem,
     DriverState,
     Exercise,
     Report,
@@ -49,9 +55,16 @@ from policies.models import (
 )
 from policies.models.exercises import Anonymity, Phase, WeightingMethod
 from policies.models.reports import ReportKind, ReportStatus
+from policies.selectors.case_export import export_case
+from policies.selectors.visibility import visibility_for
 from policies.services.api_tokens import create_token
 from policies.services.case_import import import_case
+from policies.services.case_update import preview_update
+from policies.services.cross_impact import export_matrix
+from policies.services.invitations import create_link, invite_by_email, token_for
+from policies.services.participants import join_as_guest
 from policies.services.report_files import build_file
+from policies.services.scenarios import impossible_pairs, same_combination
 from policies.services.workshop import issue_join_code, update_settings
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
@@ -64,13 +77,12 @@ LOGIN = "login"  # a 302 to the login page
 
 # Patterns left out of the table, with why: by the start of their route, or by their name.
 SKIPPED_ROUTES = {
-    "admin/": "Django's admin: staff only, guarded by Django itself",
+    "admin/": "Django's admin: staff only, guarded by Django itself (sign-in through allauth, tests/accounts)",
     "i18n/": "Django's set_language view: sets a cookie, no object, no permission",
+    "accounts/": "django-allauth's own views (sign-in, sign-up, email, password, two-factor, providers): "
+    "one's own account only, tested in tests/accounts and test_login_throttling.py",
 }
-SKIPPED = {
-    "login": "Django's auth view, tested with its throttling in test_login_throttling.py",
-    "logout": "Django's auth view: ends one's own session",
-}
+SKIPPED: dict[str, str] = {}
 
 # Status by role, in the order of ROLES:
 #           anonymous, other_team, observer, participant, analyst, facilitator, owner
@@ -83,6 +95,10 @@ JUDGE_200 = (LOGIN, 404, 403, 200, 200, 200, 200)
 JUDGE_302 = (LOGIN, 404, 403, 302, 302, 302, 302)
 FACILITATOR_200 = (LOGIN, 404, 403, 403, 403, 200, 200)
 FACILITATOR_302 = (LOGIN, 404, 403, 403, 403, 302, 302)
+OWNER_200 = (LOGIN, 404, 403, 403, 403, 403, 200)
+OWNER_302 = (LOGIN, 404, 403, 403, 403, 403, 302)
+MEMBER_302 = (LOGIN, 404, 302, 302, 302, 302, 302)
+USER_302 = (LOGIN, 302, 302, 302, 302, 302, 302)
 POST_ONLY = (LOGIN, 405, 405, 405, 405, 405, 405)  # login_required runs before require_POST
 # Workshop screens: guests who joined by code come in without an account, so no login redirect: a 404.
 WORKSHOP_200 = (404, 404, 200, 200, 200, 200, 200)
@@ -100,15 +116,68 @@ EXPECTED: dict[str, dict[str, tuple[Any, ...]]] = {
     # Teams and cases
     "home": {"GET": USER_200, "POST": USER_200},
     "team": {"GET": MEMBER_200, "POST": MEMBER_200},
+    # A team's people: everyone may create a team (TEAM_CREATION=anyone); its owners manage it.
+    "team-new": {"GET": USER_200, "POST": USER_302},
+    "team-settings": {"GET": OWNER_200, "POST": OWNER_302},
+    "team-delete": {"GET": OWNER_200, "POST": (LOGIN, 404, 403, 403, 403, 403, 422)},  # a wrong confirmation
+    "team-members": {"GET": MEMBER_200, "POST": MEMBER_200},
+    "member-role": {"GET": POST_ONLY, "POST": OWNER_302},
+    "member-remove": {"GET": POST_ONLY, "POST": OWNER_302},
+    "ownership-transfer": {"GET": POST_ONLY, "POST": OWNER_302},
+    "team-leave": {
+        "GET": POST_ONLY,
+        "POST": MEMBER_302,
+    },  # the last owner is refused, back to the members page
+    "team-invitations": {"GET": OWNER_200, "POST": OWNER_302},
+    "invitation-link-new": {"GET": POST_ONLY, "POST": OWNER_302},
+    "invitation-resend": {"GET": POST_ONLY, "POST": OWNER_302},
+    "invitation-revoke": {"GET": POST_ONLY, "POST": OWNER_302},
+    "team-history": {"GET": OWNER_200, "POST": OWNER_200},
+    "team-deleted": {"GET": EDITOR_200, "POST": EDITOR_200},
+    # The world's case and exercise are not deleted: nothing to restore once the role is allowed.
+    "case-restore": {"GET": POST_ONLY, "POST": (LOGIN, 404, 403, 403, 404, 404, 404)},
+    "exercise-restore": {"GET": POST_ONLY, "POST": (LOGIN, 404, 403, 403, 403, 404, 404)},
+    # Posted with a stale version once the role is allowed: nothing deleted.
+    "case-delete": {"GET": EDITOR_200, "POST": (LOGIN, 404, 403, 403, 409, 409, 409)},
+    "exercise-delete": {"GET": FACILITATOR_200, "POST": (LOGIN, 404, 403, 403, 403, 409, 409)},
+    # A class link: whoever holds it may open it; a member is told they already are one (409); a stranger's
+    # POST joins (302), an anonymous POST only shows the page (sign up or in first).
+    "invitation": {"GET": (200, 200, 409, 409, 409, 409, 409), "POST": (200, 302, 409, 409, 409, 409, 409)},
+    # One's own account. Deleting it asks for the password again first (allauth's reauthentication).
+    "account": {"GET": USER_200, "POST": USER_200},
+    "account-data": {"GET": USER_200, "POST": USER_200},
+    "account-delete": {"GET": USER_302, "POST": USER_302},
     "case": {"GET": MEMBER_200, "POST": MEMBER_200},
     "case-export": {"GET": EDITOR_200, "POST": EDITOR_200},
-    "case-import": {"GET": EDITOR_200, "POST": EDITOR_302},
+    # The small case file holds an exercise: an analyst imports the case only without it (403 otherwise).
+    "case-import": {"GET": EDITOR_200, "POST": (LOGIN, 404, 403, 403, 403, 302, 302)},
     "case-clone": {"GET": POST_ONLY, "POST": EDITOR_302},
+    # Confirming an update previewed by case-import (here a file that matches the case: nothing changes).
+    "case-update-confirm": {"GET": POST_ONLY, "POST": EDITOR_302},
+    # The case-file format's description and schema: public documentation.
+    "case-format": {"GET": ANYONE_200, "POST": (405,) * 7},
+    "case-format-schema": {"GET": ANYONE_200, "POST": (405,) * 7},
     "exercise-new": {"GET": FACILITATOR_200, "POST": FACILITATOR_302},
     "case-edit": {"GET": EDITOR_200, "POST": EDITOR_200},
     "case-item-new": {"GET": EDITOR_200, "POST": EDITOR_302},
     "case-item-edit": {"GET": EDITOR_200, "POST": EDITOR_302},
     "case-item-history": {"GET": EDITOR_200, "POST": EDITOR_200},
+    "case-new": {"GET": EDITOR_200, "POST": EDITOR_302},
+    "case-header": {"GET": EDITOR_200, "POST": EDITOR_302},
+    "case-header-history": {"GET": EDITOR_200, "POST": EDITOR_200},
+    "reference-paste": {"GET": EDITOR_200, "POST": EDITOR_200},
+    "reference-paste-template": {"GET": EDITOR_200, "POST": EDITOR_200},
+    "case-header-revert": {"GET": POST_ONLY, "POST": EDITOR_302},
+    "case-paste": {"GET": EDITOR_200, "POST": EDITOR_200},  # a preview
+    "case-paste-template": {"GET": EDITOR_200, "POST": EDITOR_200},
+    # Posted with a version older than the stored one: refused (409) once the role is allowed, nothing deleted.
+    "case-item-delete": {"GET": EDITOR_200, "POST": (LOGIN, 404, 403, 403, 409, 409, 409)},
+    # The deleted item's identifier is taken again: restoring is refused with a message, back to the editor.
+    "case-item-restore": {"GET": POST_ONLY, "POST": EDITOR_302},
+    "case-item-duplicate": {"GET": POST_ONLY, "POST": EDITOR_302},
+    "case-item-move": {"GET": POST_ONLY, "POST": EDITOR_302},
+    "case-items-reorder": {"GET": POST_ONLY, "POST": EDITOR_200},
+    "case-item-revert": {"GET": POST_ONLY, "POST": EDITOR_302},
     "case-actors": {"GET": MEMBER_200, "POST": MEMBER_200},
     "case-futures": {"GET": MEMBER_200, "POST": MEMBER_200},
     "case-options": {"GET": MEMBER_200, "POST": MEMBER_200},
@@ -117,10 +186,18 @@ EXPECTED: dict[str, dict[str, tuple[Any, ...]]] = {
     "scenario-builder": {"GET": MEMBER_200, "POST": MEMBER_200},
     "consistency-save": {"GET": POST_ONLY, "POST": EDITOR_200},
     "scenario-promote": {"GET": POST_ONLY, "POST": EDITOR_302},
+    "cross-impacts": {"GET": MEMBER_200, "POST": MEMBER_200},
+    "cross-impact-save": {"GET": POST_ONLY, "POST": EDITOR_200},
+    "cross-impact-cell": {"GET": MEMBER_200, "POST": EDITOR_302},
+    "cross-impact-export": {"GET": MEMBER_200, "POST": MEMBER_200},
+    "cross-impact-import": {"GET": POST_ONLY, "POST": EDITOR_302},
+    "cib-promote": {"GET": POST_ONLY, "POST": EDITOR_302},
     # An open exercise
     "exercise": {"GET": MEMBER_200, "POST": MEMBER_200},
     "weight-save": {"GET": POST_ONLY, "POST": JUDGE_200},
     "score-save": {"GET": POST_ONLY, "POST": JUDGE_200},
+    "score-paste": {"GET": JUDGE_200, "POST": JUDGE_200},  # a preview
+    "score-paste-template": {"GET": MEMBER_200, "POST": MEMBER_200},
     "results": {"GET": MEMBER_200, "POST": POST_ONLY},
     "method-set": {"GET": POST_ONLY, "POST": FACILITATOR_302},
     # Reports
@@ -138,6 +215,7 @@ EXPECTED: dict[str, dict[str, tuple[Any, ...]]] = {
     "workshop-weights": {"GET": (405,) * 7, "POST": WORKSHOP_JUDGE_200},
     "workshop-score": {"GET": (405,) * 7, "POST": WORKSHOP_JUDGE_200},
     "workshop-comments": {"GET": WORKSHOP_200, "POST": WORKSHOP_JUDGE_200},
+    "workshop-comment-moderate": {"GET": (405,) * 7, "POST": (404, 404, 403, 403, 403, 200, 200)},
     "workshop-facilitate": {"GET": FACILITATOR_200, "POST": FACILITATOR_200},
     "workshop-live": {"GET": FACILITATOR_200, "POST": FACILITATOR_200},
     "workshop-phase": {"GET": POST_ONLY, "POST": FACILITATOR_302},
@@ -145,6 +223,12 @@ EXPECTED: dict[str, dict[str, tuple[Any, ...]]] = {
     "workshop-settings": {"GET": POST_ONLY, "POST": FACILITATOR_302},
     "workshop-code": {"GET": POST_ONLY, "POST": FACILITATOR_302},
     "workshop-trail": {"GET": FACILITATOR_200, "POST": FACILITATOR_200},
+    "workshop-projector": {"GET": FACILITATOR_200, "POST": FACILITATOR_200},
+    "workshop-cell": {"GET": FACILITATOR_200, "POST": FACILITATOR_200},
+    "workshop-projector-live": {"GET": FACILITATOR_200, "POST": FACILITATOR_200},
+    "workshop-impacts": {"GET": WORKSHOP_200, "POST": WORKSHOP_200},
+    "workshop-impact-rate": {"GET": (405,) * 7, "POST": WORKSHOP_JUDGE_200},
+    "workshop-impact-group": {"GET": FACILITATOR_200, "POST": FACILITATOR_302},
     # One's own API tokens: the token in the URL is the owner's, so everybody else gets 404.
     "api-tokens": {"GET": USER_200, "POST": (LOGIN, 201, 201, 201, 201, 201, 201)},
     "api-token-revoke": {"GET": POST_ONLY, "POST": (LOGIN, 404, 404, 404, 404, 404, 302)},
@@ -159,13 +243,25 @@ EXPECTED: dict[str, dict[str, tuple[Any, ...]]] = {
     "api:case-list": {"GET": API_USER_200},
     "api:case-detail": {"GET": API_MEMBER_200},
     "api:case-export": {"GET": API_EDITOR_200},
-    "api:case-import": {"POST": API_EDITOR_201},
+    "api:case-import": {"POST": (401, 404, 403, 403, 403, 201, 201)},
+    # Confirming an update previewed by api:case-import (a file that matches the case, without exercises).
+    "api:case-update": {"POST": API_EDITOR_200},
     "api:case-options": {"GET": API_MEMBER_200},
     "api:case-criteria": {"GET": API_MEMBER_200},
     "api:case-scenarios": {"GET": API_MEMBER_200},
+    "api:case-items": {"GET": API_MEMBER_200},
+    "api:case-item": {"GET": API_MEMBER_200},
+    "api:case-item-create": {"POST": API_EDITOR_201},
+    "api:case-item-update": {"PATCH": API_EDITOR_200},
+    # Without ?version= once the role is allowed: nothing deleted.
+    "api:case-item-delete": {"DELETE": (401, 404, 403, 403, 422, 422, 422)},
+    "api:case-items-reorder": {"PUT": API_EDITOR_200},
+    "api:case-create": {"POST": API_EDITOR_201},
+    "api:case-header-update": {"PATCH": API_EDITOR_200},
     "api:exercise-list": {"GET": API_USER_200},
     "api:exercise-detail": {"GET": API_MEMBER_200},
     "api:judgments-mine": {"GET": API_MEMBER_200},
+    "api:judgments-group": {"GET": API_MEMBER_200},
     "api:judgments-save": {"PUT": API_JUDGE_200},
     "api:results": {"GET": API_MEMBER_200},
     "api:report-request": {"POST": API_JUDGE_202},
@@ -221,7 +317,7 @@ def test_every_url_pattern_is_in_the_table() -> None:
 def test_the_table_really_checks_something() -> None:
     """Guards against a table that only expects success: each screen that is not public refuses someone."""
     public = {"api:api-root", "api:openapi-json", "api:openapi-view", "api:docs-asset", "api:not-found"}
-    public |= {"workshop-join", "workshop-join-code"}
+    public |= {"workshop-join", "workshop-join-code", "invitation"}
     for name, rows in EXPECTED.items():
         if name in public:
             continue
@@ -282,7 +378,39 @@ def build_world(stranger: User | None = None) -> World:
     }
     reports["done"].file.save("matrix.csv", ContentFile(b"option,criterion,value\n"))
     owner_token = ApiToken.objects.filter(user=users["owner"]).get()
-    return World(case, exercise, workshop, reports, users, secrets, owner_token)
+    invitation, _sent = invite_by_email(
+        team=team,
+        actor=users["owner"],
+        email=f"invited-{team.slug}@example.org",
+        role=Role.ANALYST,
+        site_url="/",
+    )
+    link = create_link(
+        team=team,
+        actor=users["owner"],
+        role=Role.PARTICIPANT,
+        expires=timezone.now() + timedelta(days=3),
+        max_uses=50,
+    )
+    commenter = join_as_guest(exercise=workshop, display_name="Commenter")
+    comment = Comment.objects.create(
+        exercise=workshop, author=commenter, option=workshop.options.first(), body="A remark"
+    )
+    option = case.options.order_by("pk").first()
+    option.save()  # a first version in its history
+    copy = json.loads(serializers.serialize("json", [option]))
+    copy[0]["pk"] = option.pk + 1_000_000  # another row with the same identifier: restoring it is refused
+    deleted = DeletedItem.objects.create(case=case, kind="option", label="Deleted option", rows=copy)
+    extra = {
+        "comment_id": comment.pk,
+        "history_id": option.history.order_by("-history_id").first().history_id,
+        "deleted_id": deleted.pk,
+        "ref": option.key,
+        "membership_id": users["participant"].memberships.get(team=team).pk,
+        "invitation_id": invitation.pk,
+        "token": token_for(link),
+    }
+    return World(case, exercise, workshop, reports, users, secrets, owner_token, extra)
 
 
 @pytest.fixture(scope="module")
@@ -310,11 +438,16 @@ def url_kwargs(name: str, world: World) -> dict[str, Any]:
         "option_id": option.pk,
         "criterion_id": criterion.pk,
         "kind": "option",
+        "target": "option",
         "item_id": world.case.options.first().pk,
         "code": world.workshop.join_code,
         "token_id": world.owner_token.pk,
         "name": "swagger-ui.css",
         "rest": "nothing/here",
+        "source_id": _states(world.case)[0].pk,
+        "target_id": _states(world.case)[1].pk,
+        "file_format": "csv",
+        **world.extra,
     }
     route = url_patterns()[name]
     return {key: value for key, value in values.items() if takes_argument(route, key)}
@@ -330,6 +463,17 @@ def _states(case: Case) -> list[DriverState]:
     return [driver.states.order_by("pk").first() for driver in case.drivers.order_by("pk")]
 
 
+def _unpromoted(case: Case) -> list[DriverState]:
+    """A combination of one state of each driver that is not a scenario yet (a combination is promoted once);
+    the scenarios promoted by earlier requests of this table are taken away first, so every role can try."""
+    case.scenarios.filter(key__startswith="promoted-").delete()
+    drivers = [list(driver.states.order_by("pk")) for driver in case.drivers.order_by("pk")]
+    for combination in itertools.product(*drivers):
+        if same_combination(case, combination) is None and not impossible_pairs(case, combination):
+            return list(combination)
+    raise AssertionError("every combination of the case is already a scenario")
+
+
 def _workshop_settings(world: World) -> dict[str, Any]:
     workshop = Exercise.objects.get(pk=world.workshop.pk)
     return {
@@ -341,9 +485,32 @@ def _workshop_settings(world: World) -> dict[str, Any]:
     }
 
 
+def _update_confirmation(world: World) -> dict[str, str]:
+    """The confirmation of an update by the case's own export (without exercises), as its preview posts it."""
+    document = json.dumps(export_case(world.case))
+    preview = preview_update(parse_case_file(document), world.case)
+    return {"document": document, "fingerprint": preview.fingerprint, "with_exercises": "0"}
+
+
+def _impacts_phase(world: World) -> bool:
+    """Open the workshop's cross-impacts phase, so that a permitted rating is taken (rolled back with the test)."""
+    return bool(Exercise.objects.filter(pk=world.workshop.pk).update(phase=Phase.IMPACTS))
+
+
+def _api_update_confirmation(world: World) -> str:
+    """The query of an API update's confirmation: the fingerprint of the case's own export, without exercises."""
+    preview = preview_update(parse_case_file(json.dumps(export_case(world.case))), world.case)
+    return f"?fingerprint={preview.fingerprint}&exercises=false"
+
+
+# The query string some writes need, so that a permitted role succeeds.
+QUERIES: dict[str, Callable[[World], str]] = {"api:case-update": _api_update_confirmation}
+
+
 # A valid body for each write, so that a permitted role succeeds and the status shows the permission alone.
 BODIES: dict[str, Callable[[World], Any]] = {
     "case-import": lambda w: {"file": SimpleUploadedFile("case.json", SMALL.read_bytes()), "as_new": "on"},
+    "case-update-confirm": _update_confirmation,
     "exercise-new": lambda w: {
         "title": "New exercise",
         "options": list(w.case.options.values_list("pk", flat=True)),
@@ -352,7 +519,28 @@ BODIES: dict[str, Callable[[World], Any]] = {
         "mode": "open",
     },
     "case-item-new": lambda w: {"name_en": "A new option"},
-    "case-item-edit": lambda w: {"name_en": "A renamed option"},
+    "case-item-edit": lambda w: {"name_en": "A renamed option", "version": w.case.options.first().version},
+    "case-new": lambda w: {"title_en": "A new case"},
+    "case-header": lambda w: {"title_en": "A new title", "version": Case.objects.get(pk=w.case.pk).version},
+    "case-paste": lambda w: {"table": "name_en\nPasted option\n", "action": "preview"},
+    "case-item-delete": lambda w: {"version": "0"},
+    "case-delete": lambda w: {"version": "0"},
+    "reference-paste": lambda w: {
+        "table": "option,{}\n{},5\n".format(
+            w.case.criteria.filter(is_group=False).order_by("pk").first().key,
+            w.case.options.order_by("pk").first().key,
+        ),
+        "action": "preview",
+    },
+    "exercise-delete": lambda w: {"version": "0"},
+    "score-paste": lambda w: {
+        "table": "option,{}\n{},5\n".format(
+            w.exercise.criteria.order_by("pk").first().key, w.exercise.options.order_by("pk").first().key
+        ),
+        "action": "preview",
+    },
+    "case-item-move": lambda w: {"direction": "down"},
+    "case-items-reorder": lambda w: {"order": list(w.case.options.values_list("pk", flat=True))},
     "weight-save": lambda w: {"value": "50"},
     "score-save": lambda w: {"value": "5"},
     "method-set": lambda w: {"method": w.exercise.method},
@@ -364,8 +552,26 @@ BODIES: dict[str, Callable[[World], Any]] = {
         "value": "1",
     },
     "scenario-promote": lambda w: {
-        "state": [s.pk for s in _states(w.case)],
+        "state": [s.pk for s in _unpromoted(w.case)],
         "name": f"Promoted {Report.objects.count()}",
+        "plausibility": "3",
+    },
+    "cross-impact-save": lambda w: {
+        "source": _states(w.case)[0].pk,
+        "target": _states(w.case)[1].pk,
+        "value": "2",
+    },
+    "cross-impact-cell": lambda w: {"value": "1", "reason_en": "Because."},
+    "cross-impact-import": lambda w: {
+        "file": SimpleUploadedFile("matrix.csv", write_matrix_csv(export_matrix(w.case)))
+    },
+    "workshop-impact-rate": lambda w: (
+        _impacts_phase(w) and {"source": _states(w.case)[0].pk, "target": _states(w.case)[1].pk, "value": "1"}
+    ),
+    "workshop-impact-group": lambda w: {"version": Exercise.objects.get(pk=w.workshop.pk).version},
+    "cib-promote": lambda w: {
+        "state": [s.pk for s in _states(w.case)],
+        "name": f"From the matrix {Report.objects.count()}",
         "plausibility": "3",
     },
     "workshop-join": lambda w: {"code": w.workshop.join_code, "name": "A guest", "join": "1"},
@@ -376,6 +582,7 @@ BODIES: dict[str, Callable[[World], Any]] = {
     },
     "workshop-score": lambda w: {"value": "5", "rationale": "Because.", "confidence": "3"},
     "workshop-comments": lambda w: {"subject": f"o-{w.workshop.options.first().pk}", "body": "A comment"},
+    "workshop-comment-moderate": lambda w: {"action": "pin"},
     "workshop-phase": lambda w: {
         "phase": Phase.SCORING,
         "version": Exercise.objects.get(pk=w.workshop.pk).version,
@@ -383,7 +590,33 @@ BODIES: dict[str, Callable[[World], Any]] = {
     "workshop-round": lambda w: {"version": Exercise.objects.get(pk=w.workshop.pk).version},
     "workshop-settings": _workshop_settings,
     "api-tokens": lambda w: {"name": "script", "scopes": [TokenScope.READ]},
+    "team-new": lambda w: {"name": "A new team"},
+    "team-settings": lambda w: {"name": w.team.name},
+    "team-delete": lambda w: {"confirmation": "not the name"},
+    "member-role": lambda w: {"role": Role.ANALYST},
+    "ownership-transfer": lambda w: {"then_role": Role.FACILITATOR},
+    "team-invitations": lambda w: {
+        "invite-email": "someone-new@example.org",
+        "invite-role": Role.PARTICIPANT,
+    },
+    "invitation-link-new": lambda w: {
+        "link-role": Role.PARTICIPANT,
+        "link-max_uses": "20",
+        "link-expires": (timezone.localdate() + timedelta(days=5)).isoformat(),
+    },
     "api:case-import": lambda w: SMALL.read_bytes(),
+    "api:case-update": lambda w: json.dumps(export_case(w.case)).encode(),
+    "api:case-item-create": lambda w: {"name": {"en": "An option from a script"}},
+    "api:case-create": lambda w: {"title": {"en": "A case from a script"}},
+    "api:case-header-update": lambda w: {
+        "title": {"en": "Renamed by a script"},
+        "version": Case.objects.get(pk=w.case.pk).version,
+    },
+    "api:case-item-update": lambda w: {
+        "name": {"en": "Renamed by a script"},
+        "version": w.case.options.get(key=w.extra["ref"]).version,
+    },
+    "api:case-items-reorder": lambda w: {"order": list(w.case.options.values_list("key", flat=True))},
     "api:judgments-save": lambda w: {
         "weights": [{"criterion": w.exercise.criteria.order_by("pk").first().key, "value": 50}]
     },
@@ -395,7 +628,7 @@ def request(name: str, method: str, role: str, world: World, *, target: World | 
     """`role` of `world` calls URL `name` with `method`, naming the objects of `target` (default: its own)."""
     target = target or world
     client = Client()
-    url = reverse(name, kwargs=url_kwargs(name, target))
+    url = reverse(name, kwargs=url_kwargs(name, target)) + QUERIES.get(name, lambda w: "")(target)
     headers: dict[str, str] = {}
     user = world.users.get(role)
     is_api = name.startswith("api:")
@@ -418,7 +651,7 @@ def request(name: str, method: str, role: str, world: World, *, target: World | 
 
 
 def outcome(response: HttpResponse) -> int | str:
-    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+    if response.status_code == 302 and response["Location"].startswith(reverse("account_login")):
         return LOGIN
     if response.status_code == 286:  # htmx's "stop polling": a 200 with a finished report
         return 200
@@ -443,7 +676,11 @@ OBJECT_ARGUMENTS = {
     "option_id",
     "criterion_id",
     "item_id",
+    "source_id",
+    "target_id",
     "token_id",
+    "membership_id",
+    "invitation_id",
 }
 
 
@@ -571,7 +808,11 @@ def test_an_anonymous_exercise_names_nobody_in_any_page_api_answer_or_export(
         for kind in (ReportKind.CSV, ReportKind.XLSX, ReportKind.JSON):
             report = Report.objects.create(exercise=exercise, kind=kind)
             seen.append(
-                ("report file", f"{exercise.key}.{kind}", _text_of(build_file(report, lambda *a: None)))
+                (
+                    "report file",
+                    f"{exercise.key}.{kind}",
+                    _text_of(build_file(report, visibility_for(exercise, facilitator=True), lambda *a: None)),
+                )
             )
 
     assert len(seen) > 40  # the sweep really read pages, API answers and files

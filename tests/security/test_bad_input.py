@@ -27,12 +27,15 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from policies.case_forms import FORMS
 from policies.casefile.validation import MAX_CASE_FILE_BYTES, CaseFileError, parse_case_file
 from policies.models import (
     Case,
     Comment,
     Criterion,
+    DriverState,
     Exercise,
+    Membership,
     Option,
     PairwiseJudgment,
     Participant,
@@ -239,16 +242,38 @@ def _case_rows(case: Case) -> list[list[dict[str, Any]]]:
         Criterion.objects.filter(case=case),
         Scenario.objects.filter(case=case),
         case.evidence.all(),
+        case.sources.all(),
+        case.actors.all(),
+        case.drivers.all(),
+        DriverState.objects.filter(driver__case=case),
     )
 
 
 # -- forms -------------------------------------------------------------------------------------------------
 
 CASE_ITEM_FIELDS = {
-    "option": ["name_en", "name_fr", "description_en", "instruments_en", "risks_en"],
-    "criterion": ["name_en", "definition_en", "parent", "direction", "scale_min", "scale_max", "unit"],
-    "scenario": ["name_en", "narrative_en", "plausibility"],
+    "option": ["name_en", "name_fr", "description_en", "instruments_en", "risks_en", "actors", "evidence"],
+    "criterion": [
+        "name_en",
+        "definition_en",
+        "parent",
+        "direction",
+        "scale_min",
+        "scale_max",
+        "unit",
+        "is_group_choice",
+        "preference_function",
+        "indifference_threshold",
+        "preference_threshold",
+        "gaussian_spread",
+        "scale_low_en",
+    ],
+    "scenario": ["name_en", "narrative_en", "plausibility", "evidence"],
     "evidence": ["text_en", "source", "locator", "quote"],
+    "source": ["title", "authors", "date", "url"],
+    "actor": ["name_en", "stance_fr", "kind", "evidence"],
+    "driver": ["name_en", "description_en", "evidence"],
+    "state": ["name_en", "driver"],
 }
 
 
@@ -264,13 +289,20 @@ def test_case_editing_refuses_bad_fields_and_writes_nothing(world: World, rollba
     values = data.draw(st.fixed_dictionaries({}, optional={name: FIELD_VALUE for name in fields}))
     with rollback():
         case = world.case
-        model = {"option": Option, "criterion": Criterion, "scenario": Scenario}.get(kind)
-        item = (model.objects.filter(case=case) if model else case.evidence).order_by("pk").first()
+        model = FORMS[kind]._meta.model
+        rows = (
+            DriverState.objects.filter(driver__case=case)
+            if kind == "state"
+            else model.objects.filter(case=case)
+        )
+        item = rows.order_by("pk").first()
         url = (
             reverse("case-item-new", args=[case.pk, kind])
             if new
             else reverse("case-item-edit", args=[case.pk, kind, item.pk])
         )
+        if not new:
+            values = {**values, "version": str(item.version)}
         before = _case_rows(case)
         response = post_form(world.owner, url, values)
         assert response.status_code in (302, 422), response.status_code
@@ -496,12 +528,18 @@ def test_weights_save_refuses_bad_values_and_writes_nothing(world: World, rollba
 @BOUNDED
 @given(phase=st.one_of(st.sampled_from(Phase.values), FIELD_VALUE), version=st.one_of(st.none(), FIELD_VALUE))
 def test_phase_set_refuses_bad_phases_and_versions(world: World, rollback, phase, version) -> None:
-    """Contract: 302 when moved; 409 for a stale or malformed version, 422 for an unknown phase; nothing moved."""
+    """Contract: 302 when moved; 409 for a stale or malformed version, 422 for an unknown phase; nothing moved.
+    Closing with the current version first asks for confirmation (200), and moves nothing either."""
     with rollback():
         workshop = Exercise.objects.get(pk=world.workshop.pk)
         data = {"phase": phase, "version": str(workshop.version) if version is None else version}
         before = _workshop_row(workshop)
         response = post_form(world.owner, reverse("workshop-phase", args=[workshop.pk]), data)
+        if response.status_code == 200:
+            assert phase == Phase.CLOSED and data["version"] == str(workshop.version)
+            assert 'name="confirm" value="yes"' in response.content.decode()
+            assert _workshop_row(workshop) == before
+            return
         assert response.status_code in (302, 409, 422), response.status_code
         if response.status_code != 302:
             assert_refusal_shown(response)
@@ -634,7 +672,8 @@ def test_a_case_file_parse_case_file_accepts_can_be_imported(world: World, rollb
         except CaseFileError as exc:
             assert exc.problems and all(p.message for p in exc.problems)
             return
-        import_case_file(case_file=case_file, team=world.team, as_new=True)
+        owner = Membership.objects.filter(team=world.team, role=Role.OWNER).first()
+        import_case_file(case_file=case_file, team=world.team, importer=owner, as_new=True)
 
 
 @BOUNDED
@@ -780,7 +819,14 @@ def test_a_scale_too_wide_for_any_score_is_refused_where_it_is_typed(world: Worl
     the criterion form and the case file refuse such a scale, and scoring within an allowed scale works."""
     criterion = world.exercise.criteria.order_by("pk").first()
     url = reverse("case-item-edit", args=[world.case.pk, "criterion", criterion.pk])
-    form = {"name_en": "Wide", "direction": "benefit", "scale_min": "0", "scale_max": "1e308", "unit": "pts"}
+    form = {
+        "name_en": "Wide",
+        "direction": "benefit",
+        "scale_min": "0",
+        "scale_max": "1e308",
+        "unit": "pts",
+        "version": str(criterion.version),
+    }
     before = _case_rows(world.case)
     response = world.owner.post(url, form)
     assert response.status_code == 422
