@@ -24,8 +24,9 @@
     var total = 0;
     form.querySelectorAll("input[type=range]").forEach(function (s) {
       total += Number(s.value);
-      var out = form.querySelector("output[for='" + s.id + "']");
-      if (out) { out.textContent = s.value; }
+      var typed = form.querySelector("input[data-points-for='" + s.id + "']");
+      // The field being typed in keeps what the person typed; the others follow their sliders.
+      if (typed && typed !== document.activeElement) { typed.value = s.value; typed.removeAttribute("aria-invalid"); }
     });
     var totalOut = form.querySelector("output[data-total]");
     if (totalOut) { totalOut.textContent = String(total); }
@@ -36,7 +37,50 @@
     if (el.matches && el.matches("form[data-weights=direct] input[type=range]")) {
       rebalance(el.form, el);
     }
+    // Points typed as a number move their slider (and so rebalance the others), when they are a whole number
+    // from 0 to 100; anything else is marked invalid and saves nothing.
+    if (el.matches && el.matches("form[data-weights=direct] input[data-points-for]")) {
+      var slider = document.getElementById(el.dataset.pointsFor);
+      var value = el.value.trim() === "" ? NaN : Number(el.value);
+      if (!slider || !isFinite(value) || value < 0 || value > 100 || Math.round(value) !== value) {
+        el.setAttribute("aria-invalid", "true");
+        event.stopPropagation();  // no save of a value that is not one
+        status(el.form, "invalid", text(el.form, "points", "Not saved: type a whole number from 0 to 100."));
+        return;
+      }
+      el.removeAttribute("aria-invalid");
+      slider.value = String(value);
+      rebalance(el.form, slider);
+    }
   }, true);
+
+  // A save sent before a field became invalid may answer after it: its "Saved" would hide that the value now in
+  // the field is not saved. While a field of the form is marked invalid, a successful answer leaves the message.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var form = target && target.closest ? target.closest("form.autosave") : null;
+    if (form && event.detail.xhr.status < 300 && form.querySelector("[aria-invalid=true]")) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
+  // A field the browser finds invalid (a swing of 150) stops htmx's save: say so beside the form instead of
+  // failing silently, and mark the field.
+  document.addEventListener("htmx:validation:failed", function (event) {
+    var el = event.target;
+    var form = el && el.form;
+    if (!form || !form.classList.contains("autosave")) { return; }
+    el.setAttribute("aria-invalid", "true");
+    var label = form.querySelector("label[for='" + el.id + "']");
+    var message = el.getAttribute("data-invalid-text") || el.validationMessage;
+    status(form, "invalid", (label ? label.textContent.trim() + " — " : "") + message);
+  });
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("form.autosave input[aria-invalid]:not([data-points-for])") && el.checkValidity()) {
+      el.removeAttribute("aria-invalid");
+    }
+  });
 
   // A slider moved by the arrow keys fires "change" at every step, and each would be a save racing the
   // next; the debounced "input" save already carries every move, by mouse or keyboard.
@@ -56,7 +100,7 @@
     if (!box) { return; }
     box.textContent = "";
     var span = document.createElement("span");
-    span.className = state === "unsaved" ? "error" : "muted";
+    span.className = state === "unsaved" || state === "invalid" ? "error" : "muted";
     span.dataset.state = state;
     span.textContent = text;
     box.appendChild(span);
@@ -124,6 +168,54 @@
     if (pending.size) { event.preventDefault(); event.returnValue = ""; }
   });
 
+  // No silent loss: a save waits for a pause in typing, so a page left (reloaded, closed, navigated away) a
+  // moment after a keystroke would drop it. Forms typed in since their last save, those whose save is on its
+  // way and those whose save failed are sent as the page goes, by requests that outlive it (keepalive).
+  var dirty = new Set();
+  var edited = new WeakMap();  // form -> when it was last typed in
+  var sent = new WeakMap();  // form -> when its last save left
+  function touched(event) {
+    var form = event.target && event.target.form;
+    if (form && form.classList.contains("autosave")) { dirty.add(form); edited.set(form, Date.now()); }
+  }
+  document.addEventListener("input", touched);
+  document.addEventListener("change", touched);
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = isAutosave(event);
+    if (form) { sent.set(form, Date.now()); }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = isAutosave(event);
+    // Saved, unless it was typed in again after that save left.
+    if (form && event.detail.successful && (edited.get(form) || 0) <= (sent.get(form) || 0)) { dirty.delete(form); }
+  });
+
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (e) { return ""; }
+  }
+
+  function flush() {
+    var forms = new Set();
+    dirty.forEach(function (form) { forms.add(form); });
+    pending.forEach(function (form) { forms.add(form); });
+    document.querySelectorAll("form.autosave.htmx-request").forEach(function (form) { forms.add(form); });
+    forms.forEach(function (form) {
+      var url = form.getAttribute("hx-post");
+      if (!url || !document.body.contains(form)) { return; }
+      try {
+        fetch(url, {
+          method: "POST",
+          body: new URLSearchParams(new FormData(form)),
+          headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+          credentials: "same-origin",
+          keepalive: true
+        });
+      } catch (e) { /* the page is going: nothing more can be done */ }
+    });
+    dirty.clear();
+  }
+  window.addEventListener("pagehide", flush);
+
   // Polls never replace what someone is typing: the stage waits while a field in it has focus and unsaved
   // text, and the comment threads wait while someone writes a comment.
   document.addEventListener("htmx:confirm", function (event) {
@@ -167,6 +259,43 @@
     var landing = region.querySelector("[data-focus-after-swap]") || region;
     if (!landing.hasAttribute("tabindex")) { landing.setAttribute("tabindex", "-1"); }
     landing.focus({ preventScroll: false });
+  });
+
+  // Scenario tables start from the baseline: a scenario cell nobody changed follows its baseline cell as it
+  // is typed, and a cell that differs from its baseline is marked "changed" at once, without a reload.
+  function sameNumber(a, b) {
+    var x = parseFloat(String(a).replace(",", ".")), y = parseFloat(String(b).replace(",", "."));
+    return (isNaN(x) && isNaN(y)) || x === y;
+  }
+
+  function markChanged(input) {
+    var base = document.getElementById(input.dataset.baseline);
+    var form = input.form;
+    if (!base || !form) { return; }
+    var changed = input.value.trim() !== "" && !sameNumber(input.value, base.value);
+    form.classList.toggle("changed", changed);
+    var tag = form.querySelector("[data-changed]");
+    if (changed && !tag) {
+      tag = document.createElement("span");
+      tag.className = "tag";
+      tag.setAttribute("data-changed", "");
+      tag.textContent = text(form, "changed", "changed");
+      input.insertAdjacentElement("afterend", tag);
+    } else if (!changed && tag) {
+      tag.remove();
+    }
+  }
+
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    if (!el.matches) { return; }
+    if (el.matches("input[data-baseline]")) { markChanged(el); return; }
+    if (el.matches("form.cell input[name=value]") && el.id) {
+      document.querySelectorAll("input[data-baseline='" + el.id + "']").forEach(function (cell) {
+        if (!cell.form.classList.contains("changed")) { cell.value = el.value; }
+        markChanged(cell);
+      });
+    }
   });
 
   // Phase timer.
