@@ -1,4 +1,4 @@
-"""Typed schema of the case file, version 1.
+"""Typed schema of the case file, version 3 (older versions are upgraded on import: `versions.upgrade`).
 
 The schema checks shapes and types; `validation.check_references` checks what crosses lists (every key
 resolves, scores within their criterion's scale). Both report errors as JSON paths, e.g. `$.options[2].name`.
@@ -6,14 +6,29 @@ resolves, scores within their criterion's scale). Both report errors as JSON pat
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from policies.web_addresses import NOT_A_WEB_ADDRESS, is_web_address
 
 FORMAT_NAME = "policy-workbench-case"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3
+#: Older versions this workbench still reads, upgraded by `policies.casefile.versions.upgrade`.
+OLDER_VERSIONS = frozenset({1, 2})
+#: The largest cross-impact accepted. ScenarioWizard's usual scale is -3..+3; published matrices use up to ±6.
+IMPACT_LIMIT = 9
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 LocalizedText = dict[Literal["en", "fr"], Annotated[str, StringConstraints(max_length=20_000)]]
 ShortText = Annotated[str, StringConstraints(max_length=400)]
+#: A short text by language (a source's title): each language's text is as short as a ShortText.
+ShortLocalizedText = dict[Literal["en", "fr"], ShortText]
+
+
+def _web_address(value: str) -> str:
+    if value and not is_web_address(value):
+        raise PydanticCustomError("web_address", str(NOT_A_WEB_ADDRESS))
+    return value
 
 
 class Strict(BaseModel):
@@ -31,7 +46,7 @@ class CaseHeader(Strict):
 
 class Source(Strict):
     id: Key
-    title: ShortText
+    title: ShortLocalizedText  # version 3; a plain string before, upgraded to {"en": ...}
     authors: ShortText = ""
     publisher: ShortText = ""
     date: Annotated[str, StringConstraints(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")] = ""
@@ -39,7 +54,7 @@ class Source(Strict):
         "other"
     )
     file: ShortText = ""
-    url: Annotated[str, StringConstraints(max_length=500)] = ""
+    url: Annotated[str, StringConstraints(max_length=500), AfterValidator(_web_address)] = ""
 
 
 class EvidenceItem(Strict):
@@ -88,11 +103,28 @@ class ConsistencyItem(Strict):
     note: LocalizedText = {}
 
 
+class CrossImpactItem(Strict):
+    """How state `source` pushes state `target` (each [driver id, state id]; two different drivers), version 2.
+
+    A whole number from -IMPACT_LIMIT (strongly hinders) to +IMPACT_LIMIT (strongly promotes); `illustrative`
+    marks a judgment the case's sources do not support, `evidence` the items that do.
+    """
+
+    source: tuple[Key, Key]
+    target: tuple[Key, Key]
+    value: Annotated[int, Field(ge=-IMPACT_LIMIT, le=IMPACT_LIMIT)]
+    reason: LocalizedText = {}
+    illustrative: bool = False
+    evidence: list[Key] = []
+
+
 class ScenarioItem(Strict):
     id: Key
     name: LocalizedText
     narrative: LocalizedText = {}
     plausibility: Annotated[int, Field(ge=1, le=5)] = 3
+    # Version 2: where the scenario came from (the values of policies.models.cases.ScenarioOrigin).
+    origin: Literal["authored", "consistency", "cib"] = "authored"
     states: dict[Key, Key] = {}
     evidence: list[Key] = []
 
@@ -115,6 +147,18 @@ class Scale(Strict):
     high: LocalizedText = {}
 
 
+Threshold = Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]
+
+
+class Preference(Strict):
+    """A criterion's PROMETHEE preference function and its thresholds, in the criterion's own units."""
+
+    function: Literal["usual", "u-shape", "v-shape", "level", "linear", "gaussian"] = "usual"
+    q: Threshold | None = None  # indifference threshold
+    p: Threshold | None = None  # preference threshold
+    s: Threshold | None = None  # Gaussian spread
+
+
 class CriterionItem(Strict):
     id: Key
     name: LocalizedText
@@ -122,6 +166,7 @@ class CriterionItem(Strict):
     parent: Key | None = None
     direction: Literal["benefit", "cost"] | None = None
     scale: Scale | None = None
+    preference: Preference | None = None  # PROMETHEE II; left out: "usual"
     evidence: list[Key] = []
 
 
@@ -129,6 +174,9 @@ class ParticipantItem(Strict):
     id: Key
     alias: Annotated[str, StringConstraints(min_length=1, max_length=80)]
     profile: LocalizedText = {}
+    # False: a facilitator who only commented, kept as the author of their comments and not counted in the
+    # results (Participant.judging).
+    judging: bool = True
 
 
 class WeightItem(Strict):
@@ -166,6 +214,39 @@ class PairwiseItem(Strict):
     round: Annotated[int, Field(ge=1)] = 1
 
 
+class ImpactRatingItem(Strict):
+    """A participant's rating of one cross-impact cell in a round of the exercise's cross-impacts phase: how
+    state `source` pushes state `target` (each [driver id, state id]; two different drivers), on the scale of
+    the case's matrix. The group's matrix is the members' mean, so the file keeps each member's own ratings."""
+
+    participant: Key
+    source: tuple[Key, Key]
+    target: tuple[Key, Key]
+    value: Annotated[int, Field(ge=-IMPACT_LIMIT, le=IMPACT_LIMIT)]
+    round: Annotated[int, Field(ge=1)] = 1
+
+
+class ImpactCellItem(Strict):
+    """A cross-impact cell the facilitator put to the group in the cross-impacts phase: how state `source`
+    pushes state `target` (each [driver id, state id]; two different drivers)."""
+
+    source: tuple[Key, Key]
+    target: tuple[Key, Key]
+
+
+class CommentItem(Strict):
+    """A comment of the exercise's threads, on an option or a criterion; a reply names the number of the
+    comment it answers. Written on export; ignored on import."""
+
+    number: Annotated[int, Field(ge=1)]
+    reply_to: Annotated[int, Field(ge=1)] | None = None
+    participant: Key
+    option: Key | None = None
+    criterion: Key | None = None
+    body: Annotated[str, StringConstraints(max_length=2000)]
+    created: str
+
+
 # The values of policies.models.exercises.WeightingMethod; the schema stays free of Django models.
 WeightingMethodKey = Literal["direct", "swing", "ahp", "rank"]
 
@@ -183,20 +264,38 @@ class ExerciseItem(Strict):
     weights: list[WeightItem] = []
     scores: list[ScoreItem] = []
     pairwise: list[PairwiseItem] = []
+    # The cells the facilitator chose for the cross-impacts phase; empty: every cell of the case's matrix.
+    impact_cells: list[ImpactCellItem] = []
+    # The ratings of the cross-impacts phase, exported under the same visibility as scores.
+    impacts: list[ImpactRatingItem] = []
+    comments: list[CommentItem] = []
+    # Set on export: what this file leaves out for its reader (blind rounds, identities), and why. Ignored on
+    # import.
+    withheld: Annotated[str, StringConstraints(max_length=2000)] = ""
+
+
+class ReferenceValueItem(Strict):
+    """The case's own value of an option on a scored criterion, in the criterion's units (not a judgment)."""
+
+    option: Key
+    criterion: Key
+    value: Annotated[float, Field(allow_inf_nan=False)]
 
 
 class CaseFile(Strict):
     format: Literal["policy-workbench-case"]
-    version: Literal[1]
+    version: Literal[3]
     case: CaseHeader
     sources: list[Source] = []
     evidence: list[EvidenceItem] = []
     actors: list[ActorItem] = []
     drivers: list[DriverItem] = []
     consistency: list[ConsistencyItem] = []
+    cross_impacts: list[CrossImpactItem] = []
     scenarios: list[ScenarioItem] = []
-    options: Annotated[list[OptionItem], Field(min_length=1)]
-    criteria: Annotated[list[CriterionItem], Field(min_length=1)]
+    options: list[OptionItem] = []  # empty while a case is being built
+    criteria: list[CriterionItem] = []
+    reference_values: list[ReferenceValueItem] = []
     exercises: list[ExerciseItem] = []
 
 

@@ -3,21 +3,22 @@ integer and check-constraint ranges, duplicate consistency pairs. parse_case_fil
 import path refuses such a file with JSON paths instead of failing in the database.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from policies.casefile.schema import CaseFile
+from policies.casefile.schema import CaseFile, ImpactRatingItem, PairwiseItem, ScoreItem, WeightItem
 from policies.casefile.validation import CaseFileProblem
 from policies.models import Case, SourceDocument
+from policies.models.fields import column_field
 
 # What the database holds in narrower columns than the case-file schema allows.
 _SOURCE_LIMITS = {
-    name: SourceDocument._meta.get_field(name).max_length
-    for name in ("title", "authors", "publisher", "date", "kind", "file", "url")
+    name: column_field(SourceDocument, name).max_length
+    for name in ("authors", "publisher", "date", "kind", "file", "url")
 }
-_CASE_LIMITS = {name: Case._meta.get_field(name).max_length for name in ("period", "region")}
+_CASE_LIMITS = {name: column_field(Case, name).max_length for name in ("period", "region")}
 MAX_ROUND = 32767  # PositiveSmallIntegerField
 MAX_SCORE = 1e6  # check constraint score_value_finite
 
@@ -65,11 +66,13 @@ def storage_problems(case_file: CaseFile) -> Iterator[CaseFileProblem]:
             yield CaseFileProblem(f"$.consistency[{i}]", _("A second value for the same pair of states."))
         pairs.add((pair.a, pair.b))
     for i, exercise in enumerate(case_file.exercises):
-        for kind, items in (
-            ("weights", exercise.weights),
-            ("scores", exercise.scores),
-            ("pairwise", exercise.pairwise),
-        ):
+        judgments: dict[str, Sequence[WeightItem | ScoreItem | PairwiseItem | ImpactRatingItem]] = {
+            "weights": exercise.weights,
+            "scores": exercise.scores,
+            "pairwise": exercise.pairwise,
+            "impacts": exercise.impacts,
+        }
+        for kind, items in judgments.items():
             for j, item in enumerate(items):
                 if item.round > MAX_ROUND:
                     yield CaseFileProblem(

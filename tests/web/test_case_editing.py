@@ -29,7 +29,11 @@ def test_analyst_adds_and_edits_an_option_with_history(client, login) -> None:
     assert option.description == {"en": "Patrols", "fr": "Patrols (fr)"}
     edit = reverse("case-item-edit", args=[case.pk, "option", option.pk])
     client.post(
-        edit, bilingual(name="Border control and customs", description="Patrols", instruments="", risks="")
+        edit,
+        {
+            **bilingual(name="Border control and customs", description="Patrols", instruments="", risks=""),
+            "version": "1",
+        },
     )
     option.refresh_from_db()
     assert option.name["en"] == "Border control and customs"
@@ -65,6 +69,7 @@ def test_a_criterion_scale_cannot_exclude_existing_scores(client, login) -> None
         "scale_min": "0",
         "scale_max": "5",
         "unit": "points",
+        "version": str(criterion.version),
     }
     response = client.post(reverse("case-item-edit", args=[case.pk, "criterion", criterion.pk]), data)
     assert response.status_code == 422
@@ -80,9 +85,14 @@ def test_a_criterion_scale_cannot_exclude_existing_scores(client, login) -> None
     )
 
 
-def test_adding_a_criterion_under_a_group_marks_the_group(client, login) -> None:
+def test_a_group_asks_for_no_scale_and_takes_criteria(client, login) -> None:
     case = CaseFactory(team=login("owner").team)
-    group = CriterionFactory(case=case)
+    url = reverse("case-item-new", args=[case.pk, "criterion"])
+    # A group: no direction, scale nor preference function posted, and none asked for.
+    response = client.post(url, {**bilingual(name="Social", definition=""), "is_group_choice": "on"})
+    assert response.status_code == 302, response.content.decode()
+    group = Criterion.objects.get(key="social")
+    assert group.is_group and group.parent is None
     data = {
         **bilingual(name="Speed", definition=""),
         "parent": str(group.pk),
@@ -91,9 +101,7 @@ def test_adding_a_criterion_under_a_group_marks_the_group(client, login) -> None
         "scale_max": "10",
         "unit": "points",
     }
-    assert client.post(reverse("case-item-new", args=[case.pk, "criterion"]), data).status_code == 302
-    group.refresh_from_db()
-    assert group.is_group
+    assert client.post(url, data).status_code == 302
     assert Criterion.objects.get(key="speed").parent == group
 
 

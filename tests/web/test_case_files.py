@@ -15,11 +15,23 @@ pytestmark = pytest.mark.django_db
 SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "small_case.json"
 
 
-def upload(client, team, content: bytes, as_new: bool = True):
+def upload(client, team, content: bytes, as_new: bool = True, **boxes: bool):
     data = {"file": SimpleUploadedFile("case.json", content, content_type="application/json")}
     if as_new:
         data["as_new"] = "on"
+    data |= {name: "on" for name, ticked in boxes.items() if ticked}
     return client.post(reverse("case-import", args=[team.slug]), data)
+
+
+def confirmation(preview) -> dict[str, str]:
+    """The fields of a preview page's confirmation form, as the browser would post them."""
+    context = preview.context
+    return {
+        "document": context["document"],
+        "fingerprint": context["update"].fingerprint,
+        "with_exercises": "1" if context["with_exercises"] else "0",
+        "replace_people": "1" if context["replace_people"] else "0",
+    }
 
 
 def test_facilitator_exports_edits_and_imports_as_a_new_case(client, login) -> None:
@@ -45,7 +57,16 @@ def test_importing_without_as_new_updates_in_place(client, login) -> None:
     team = login("analyst").team
     case = import_case(case_file=parse_case_file(SMALL.read_bytes()), team=team)
     changed = SMALL.read_text().replace('"North road"', '"North road, revised"')
-    assert upload(client, team, changed.encode(), as_new=False).status_code == 302
+    # The file holds an exercise, which an analyst may not change: refused, with the way out.
+    refused = upload(client, team, changed.encode(), as_new=False)
+    assert refused.status_code == 403
+    assert "Import it without its exercises" in refused.content.decode()
+    assert case.options.get(key="north-road").name["en"] == "North road"
+    preview = upload(client, team, changed.encode(), as_new=False, without_exercises=True)
+    assert preview.status_code == 200
+    assert case.options.get(key="north-road").name["en"] == "North road"  # not before confirmation
+    confirmed = client.post(reverse("case-update-confirm", args=[team.slug]), confirmation(preview))
+    assert confirmed.status_code == 302
     assert Case.objects.filter(team=team).count() == 1
     assert case.options.get(key="north-road").name["en"] == "North road, revised"
 
