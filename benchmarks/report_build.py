@@ -9,10 +9,15 @@ case, and measures:
 1. ``pdf_seconds``: request-to-done time of the seeded exercise's PDF on a warm worker (each worker has
    built one report first, on a queue of its own, so its Chromium is running), median of a few runs, plus
    its page count (pypdf) and ``pdf_queue_seconds``, the part spent waiting for a worker to take the job.
-2. ``concurrent`` requests (10, or 4 with --quick) made at once against ``workers`` (2) worker processes:
+   ``pdf_seconds_cached``: the same report built again with nothing changed, so that every chart's drawing comes
+   from the drawing cache (policies.chart_export); ``pdf_seconds`` clears that cache before each of its runs.
+2. ``brief_seconds`` and ``brief_pages``: the same for the brief (a few pages, three figures), median of the
+   same number of runs on the same warm workers, each with its charts drawn afresh.
+3. ``concurrent`` requests (10, or 4 with --quick) made at once against ``workers`` (2) worker processes:
    how many completed, ``failed`` and ``lost`` (still pending or running at the deadline), and the wall time.
 
-The last printed line is one JSON object with at least pdf_seconds, pdf_pages, concurrent, failed and lost,
+The last printed line is one JSON object with at least pdf_seconds, pdf_pages, brief_seconds, brief_pages,
+concurrent, failed and lost,
 and the 1-minute load average before and after (the machine may be shared: read the times against it).
 """
 
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import json
 import os
 import platform
@@ -69,11 +75,15 @@ def main() -> None:
             cursor.execute("DROP DATABASE IF EXISTS report_bench")
             cursor.execute("CREATE DATABASE report_bench")
     call_command("migrate", verbosity=0)
+    from django.contrib.auth import get_user_model
     from django.utils import timezone
     from pypdf import PdfReader
 
     from policies.casefile.validation import parse_case_file
-    from policies.models import Report, Team
+    from policies.chart_export import clear_chart_cache
+    from policies.models import Membership, Report, Role, Team
+    from policies.models.reports import ReportKind
+    from policies.selectors.access import viewer_for_member
     from policies.services.case_import import import_case
     from policies.services.report_files import open_report_file
     from policies.services.reports import request_report
@@ -82,6 +92,15 @@ def main() -> None:
     team = Team.objects.create(name="Bench", slug="bench")
     case = import_case(case_file=parse_case_file((ROOT / "seeds" / "mali-2012.json").read_bytes()), team=team)
     exercise = case.exercises.get()
+    user_model = get_user_model()
+    facilitators = iter(itertools.count())
+
+    def requester():
+        """A facilitator of their own for each request: one person may have only a few reports in flight."""
+        user = user_model.objects.create(username=f"bench-facilitator-{next(facilitators)}")
+        return viewer_for_member(
+            exercise, Membership.objects.create(team=team, user=user, role=Role.FACILITATOR)
+        )
 
     celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -121,25 +140,47 @@ def main() -> None:
         if set(warm_states.values()) != {"done"}:
             print(f"warm-up did not finish: {warm_states}")
 
-        seconds = []
-        waits = []  # of which in the queue, before a worker claimed the job (the filesystem broker polls)
-        pages = 0
+        def timed(kind: str) -> tuple[list[float], list[float], int]:
+            """Request-to-done seconds of `runs` reports of `kind`, the part of each spent in the queue, and
+            the page count of the last one."""
+            seconds: list[float] = []
+            waits: list[
+                float
+            ] = []  # in the queue, before a worker claimed the job (the filesystem broker polls)
+            pages = 0
+            for _ in range(runs):
+                clear_chart_cache()  # a warm browser, but every chart drawn: pdf_seconds_cached is the other case
+                start = time.monotonic()
+                report = request_report(viewer=requester(), language="en", kind=kind)
+                state = wait_done([report.pk], time.monotonic() + 120)[report.pk]
+                seconds.append(time.monotonic() - start)
+                report.refresh_from_db()
+                if report.started is not None:
+                    waits.append((report.started - report.created).total_seconds())
+                if state == "done":
+                    with open_report_file(report) as handle:
+                        pages = len(PdfReader(io.BytesIO(handle.read())).pages)
+                else:
+                    print(f"run failed: {state} {report.error}")
+            return seconds, waits, pages
+
+        seconds, waits, pages = timed(ReportKind.PDF)
+
+        # Built again with nothing changed: every chart's drawing comes from the cache the last run filled.
+        cached_seconds = []
         for _ in range(runs):
             start = time.monotonic()
-            report = request_report(exercise=exercise, user_id=None, language="en")
+            report = request_report(viewer=requester(), language="en")
             state = wait_done([report.pk], time.monotonic() + 120)[report.pk]
-            seconds.append(time.monotonic() - start)
-            report.refresh_from_db()
-            if report.started is not None:
-                waits.append((report.started - report.created).total_seconds())
-            if state == "done":
-                with open_report_file(report) as handle:
-                    pages = len(PdfReader(io.BytesIO(handle.read())).pages)
-            else:
-                print(f"run failed: {state} {report.error}")
+            cached_seconds.append(time.monotonic() - start)
+            if state != "done":
+                print(f"cached run failed: {state} {report.error}")
 
+        brief_seconds, brief_waits, brief_pages = timed(ReportKind.BRIEF)
+
+        clear_chart_cache()  # the concurrent batch draws its charts, as before the cache
         start = time.monotonic()
-        batch = [request_report(exercise=exercise, user_id=None, language="en").pk for _ in range(concurrent)]
+        batch = [request_report(viewer=requester(), language="en").pk for _ in range(concurrent)]
         states = wait_done(batch, time.monotonic() + 60 * concurrent)
         batch_seconds = time.monotonic() - start
         failed = sum(state == "failed" for state in states.values())
@@ -159,12 +200,22 @@ def main() -> None:
     queued = statistics.median(waits) if waits else float("nan")
     print(f"warm PDF: median {statistics.median(seconds):.2f} s over {runs} run(s) ({queued:.2f} s of it in the "
           f"queue), {pages} pages")  # fmt: skip
+    print(
+        f"cached PDF (nothing changed): median {statistics.median(cached_seconds):.2f} s over {runs} run(s)"
+    )
+    brief_queued = statistics.median(brief_waits) if brief_waits else float("nan")
+    print(f"warm brief: median {statistics.median(brief_seconds):.2f} s over {runs} run(s) ({brief_queued:.2f} s of "
+          f"it in the queue), {brief_pages} pages")  # fmt: skip
     print(f"{concurrent} concurrent requests on {workers} workers: {completed} done, {failed} failed, {lost} lost, "
           f"{batch_seconds:.1f} s")  # fmt: skip
     print(json.dumps({
         "pdf_seconds": round(statistics.median(seconds), 3),
         "pdf_queue_seconds": round(queued, 3),
         "pdf_pages": pages,
+        "pdf_seconds_cached": round(statistics.median(cached_seconds), 3),
+        "brief_seconds": round(statistics.median(brief_seconds), 3),
+        "brief_queue_seconds": round(brief_queued, 3),
+        "brief_pages": brief_pages,
         "concurrent": concurrent,
         "completed": completed,
         "failed": failed,

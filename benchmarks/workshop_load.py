@@ -1,7 +1,7 @@
 """Load test of a live workshop: N participants join by code and save judgments against a real server.
 
     python benchmarks/workshop_load.py [--quick] [--participants N] [--saves 60] [--duration 60] [--arrival 20]
-                                       [--soak SECONDS]
+                                       [--spike] [--nodes N [--kill-at 0.5]] [--soak SECONDS]
 
 It plays a workshop as it happens in a room:
 
@@ -26,6 +26,25 @@ participant took from its first save to its 60th), scoring_s (from the phase cha
 including the wait for the table) and the database used. Target on 2 cores: 200 participants x 60 saves within
 60 s, p95 under 150 ms, no errors, nothing lost. --quick runs 50 participants arriving over 10 s, saving for 30 s.
 
+The server's CPU: every response carries the CPU its request took in its thread (the Server-Timing header that
+SERVER_TIMING=1 turns on), averaged per kind as cpu_ms_per_save, cpu_ms_per_poll (the participants' polls,
+the stage redraws included), cpu_ms_per_dashboard and cpu_ms_per_other (joining, pages, the phase change); and the
+kernel's count of the web workers' CPU over the run (/proc/<pid>/stat), server_cpu_s, which adds gunicorn's own
+work around the requests: cpu_ms_per_request is that total over every request, in_request_share the part the
+requests account for, cores_busy the total over the elapsed time.
+
+--spike: the room arrives within 3 s straight into an open scoring phase (the facilitator opens it first), so
+the joins and the first saves land together; stage_p95_ms is then null.
+
+--nodes N (2 or more) starts N gunicorn nodes on 127.0.0.2, 127.0.0.3... behind HAProxy on 127.0.0.1 with the
+deployed rules (deploy/haproxy.cfg, round robin, no sticky sessions), and kills the last node (its master and
+workers at once, SIGKILL) at --kill-at of the scoring time (0.5: halfway; 0: never). Screens behave as the real
+ones: a save answered 5xx or cut off is sent again (up to 4 times, 0.5 s apart and growing), a failed poll waits
+for the next tick; those are counted in `interrupted`, not in `errors`. The JSON adds nodes, balancer,
+requests_by_node (from HAProxy's X-Served-By header), killed (node -> seconds into scoring), interrupted and
+connection_retries; lost and duplicated are checked as always. Without HAProxy installed it prints a JSON line
+saying so and exits with status 2.
+
 --soak SECONDS keeps the room busy for that long: each participant goes on re-saving its cells in a loop at the
 same pace, while a facilitator's five browsers each request a report, follow its progress bar to the end and
 request the next one (five builds in flight), built by two Celery workers the benchmark starts on Redis
@@ -46,6 +65,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -62,15 +82,20 @@ PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REDIS = {"host": "127.0.0.1", "port": 6379}
 FACILITATOR_PASSWORD = "bench-Facilitator-2024"  # a throwaway database's only account
 REPORT_REQUESTERS = 5
+#: gunicorn as deployed (docker-compose.yml's web service runs the same; tests/test_deployment.py checks).
+GUNICORN_WORKER_CLASS = "gthread"
+GUNICORN_THREADS = 4
 
 SEED = """
 import json
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from policies.models import Case, Criterion, Exercise, Membership, Option, Role, Team
 from policies.models.exercises import Phase
 from policies.services.workshop import issue_join_code
 team = Team.objects.create(name="Bench", slug="bench")
-facilitator = get_user_model().objects.create_user("bench-facilitator", password=FACILITATOR_PASSWORD)
+facilitator = get_user_model().objects.create_user("bench-facilitator", "bench@example.org", FACILITATOR_PASSWORD)
+EmailAddress.objects.create(user=facilitator, email=facilitator.email, verified=True, primary=True)
 Membership.objects.create(team=team, user=facilitator, role=Role.FACILITATOR)
 case = Case.objects.create(team=team, key="bench", title={"en": "Bench"})
 options = [Option.objects.create(case=case, key=f"o{i}", name={"en": f"Option {i}"}, position=i) for i in range(6)]
@@ -139,16 +164,36 @@ def release_redis(url: str) -> None:
     redis.Redis.from_url(url, socket_timeout=3).flushdb()  # the queues and the claim: the database was empty
 
 
+#: The server's CPU time of a request, from the Server-Timing header the benchmark turns on (SERVER_TIMING=1).
+SERVER_CPU = re.compile(r"cpu;dur=([\d.]+)")
+
+
+def request_kind(path: str) -> str:
+    """What a request is, for the CPU account: a save, a poll of the screen, the dashboard's poll, or other."""
+    if "/play/scores/" in path:
+        return "save"
+    if "/play/state/" in path:
+        return "poll"
+    if "/facilitate/live/" in path:
+        return "dashboard"
+    return "other"
+
+
 class Browser(threading.Thread):
     """One person's browser: a keep-alive connection with its cookies."""
+
+    host = "127.0.0.1"
 
     def __init__(self, port: int) -> None:
         super().__init__(daemon=True)
         self.port = port
         self.cookies: dict[str, str] = {}
         self.errors: list[str] = []
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.conn = http.client.HTTPConnection(self.host, port, timeout=30)
         self.etag = ""
+        self.cpu_ms: dict[str, list[float]] = {}  # request kind -> the server's CPU milliseconds of each
+        self.served_by: dict[str, int] = {}  # web node (the balancer's X-Served-By) -> requests
+        self.retries = 0
 
     def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
         data = urlencode(body) if body is not None else None
@@ -163,9 +208,16 @@ class Browser(threading.Thread):
                 break
             except (ConnectionError, http.client.HTTPException, OSError):
                 self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
                 if attempt:
                     raise
+                self.retries += 1
+        cpu = SERVER_CPU.search(response.getheader("Server-Timing") or "")
+        if cpu:
+            self.cpu_ms.setdefault(request_kind(path), []).append(float(cpu.group(1)))
+        node = response.getheader("X-Served-By")
+        if node:
+            self.served_by[node] = self.served_by.get(node, 0) + 1
         self.etag = (response.getheader("ETag") or "").strip('"')
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
@@ -190,15 +242,20 @@ class Browser(threading.Thread):
             latencies.append((time.perf_counter() - began) * 1000)
 
     def log_in(self, username: str, password: str) -> bool:
-        token = self.csrf_token("/login/")
+        token = self.csrf_token("/accounts/login/")
         if token is None:
             return False
-        form = {"csrfmiddlewaretoken": token, "username": username, "password": password}
-        status, _ = self.request("POST", "/login/", form)
+        form = {"csrfmiddlewaretoken": token, "login": username, "password": password}
+        status, _ = self.request("POST", "/accounts/login/", form)
         if status != 302:
             self.errors.append(f"login {status}")
         return status == 302
 
+
+#: Attempts of one save when the server answers 5xx or the connection drops, and the pause before the next
+#: (times the attempt): the screen sends an unsaved form again after its next success or within 4 s.
+SAVE_ATTEMPTS = 4
+RETRY_AFTER = 0.5
 
 # The screen's poll: the hx-get with the token of what it shows, and the hx-trigger interval.
 POLL = re.compile(r'play/state/\?v=([^"&]+)"[^>]*hx-trigger="every (\d+)s"')
@@ -222,6 +279,9 @@ class Room:
 
 
 class Participant(Browser):
+    #: Behind a balancer with a node killed on purpose: failed saves and polls are sent again, as screens do.
+    retry_failed = False
+
     def __init__(
         self,
         index: int,
@@ -241,6 +301,8 @@ class Participant(Browser):
         self.stage_latencies: list[float] = []
         self.poll_latencies: list[float] = []
         self.first_save_at = self.last_save_at = 0.0
+        self.entered = False
+        self.interrupted: list[str] = []  # saves and polls that failed and were sent again (a node died)
         self.accepted: dict[tuple[int, int], float] = {}
         self.accepted_saves = 0
         # Values sent after the last accepted one whose save failed: the server may or may not have kept them.
@@ -252,8 +314,8 @@ class Participant(Browser):
         except Exception as exc:
             self.errors.append(f"{type(exc).__name__}: {exc}")
 
-    def enter(self) -> tuple[str, float] | None:
-        """Join as a guest and open the play page: the token and interval its screen polls with."""
+    def enter(self) -> tuple[str, float, str] | None:
+        """Join as a guest and open the play page: the token and interval its screen polls with, and its phase."""
         code, exercise = self.setup["code"], self.setup["exercise"]
         status, html = self.timed(self.join_latencies, "GET", f"/join/{code}/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
@@ -271,11 +333,11 @@ class Participant(Browser):
             self.errors.append(f"join {status}")
             return None
         status, html = self.timed(self.join_latencies, "GET", f"/exercises/{exercise}/play/")
-        poll = POLL.search(html)
+        poll, phase = POLL.search(html), re.search(r'data-phase="(\w+)"', html)
         if status != 200 or poll is None:
             self.errors.append(f"play page {status}")
             return None
-        return poll.group(1), float(poll.group(2))
+        return poll.group(1), float(poll.group(2)), phase.group(1) if phase else ""
 
     def poll(self, token: str, latencies: list[float]) -> tuple[str, float, str]:
         """One poll of the screen: (token, interval, phase shown) after it, the phase "" when unchanged."""
@@ -285,6 +347,9 @@ class Participant(Browser):
             f"/exercises/{self.setup['exercise']}/play/state/?v={token}",
             headers=self.htmx,
         )
+        if status >= 500 and self.retry_failed:  # the next poll tries again, as the screen's timer does
+            self.interrupted.append(f"poll {status}")
+            return token, 0.0, ""
         if status not in (200, 204):
             self.errors.append(f"poll {status}")
             return token, 0.0, ""
@@ -299,9 +364,14 @@ class Participant(Browser):
         joined = self.enter()
         if joined is None:
             return
-        token, every = joined
+        token, every, phase = joined
+        self.entered = True
         self.htmx = {"X-CSRFToken": self.cookies.get("csrftoken", ""), "HX-Request": "true"}
         self.room.joined.release()
+        if phase == "scoring":  # the arrival spike: the room arrives into an open scoring phase
+            now = time.monotonic()
+            self.score(token, every, next_poll=now + random.uniform(0, every), shown=now)
+            return
         # The briefing: the screen polls until a poll brings the scoring table.
         next_poll = time.monotonic() + random.uniform(0, every)
         while True:
@@ -342,16 +412,20 @@ class Participant(Browser):
                     next_poll = time.monotonic() + every
                 time.sleep(max(0.0, min(due, next_poll) - time.monotonic()))
             value = float((self.index * 7 + n * 13) % 101)
-            try:
-                status, _ = self.timed(
-                    self.latencies,
-                    "POST",
-                    f"/exercises/{exercise}/play/scores/{option}/{criterion}/",
-                    {"value": f"{value:g}", "rationale": f"r{self.index}-{n}", "confidence": "3"},
-                    headers=self.htmx,
-                )
-            except OSError as exc:  # the connection failed twice: an error, and the participant carries on
-                status = f"{type(exc).__name__}"
+            form = {"value": f"{value:g}", "rationale": f"r{self.index}-{n}", "confidence": "3"}
+            path = f"/exercises/{exercise}/play/scores/{option}/{criterion}/"
+            status: int | str = 0
+            # A save the server could not answer (a web node died under it) is sent again, as the screen does.
+            for attempt in range(SAVE_ATTEMPTS if self.retry_failed else 1):
+                try:
+                    status, _ = self.timed(self.latencies, "POST", path, form, headers=self.htmx)
+                except OSError as exc:  # the connection failed twice
+                    status = f"{type(exc).__name__}"
+                if status == 200 or (isinstance(status, int) and status < 500) or not self.retry_failed:
+                    break
+                self.unsure.setdefault((option, criterion), set()).add(value)
+                self.interrupted.append(f"save {status}")
+                time.sleep(RETRY_AFTER * (attempt + 1))
             self.last_save_at = time.monotonic()
             self.first_save_at = self.first_save_at or self.last_save_at
             if status == 200:
@@ -366,9 +440,9 @@ class Participant(Browser):
 class Facilitator(Browser):
     """The facilitator's screen: opens scoring once the room is full, then watches the live dashboard."""
 
-    def __init__(self, port: int, setup: dict, room: Room, join_timeout: float) -> None:
+    def __init__(self, port: int, setup: dict, room: Room, join_timeout: float, spike: bool = False) -> None:
         super().__init__(port)
-        self.setup, self.room, self.join_timeout = setup, room, join_timeout
+        self.setup, self.room, self.join_timeout, self.spike = setup, room, join_timeout, spike
         self.latencies: list[float] = []
         self.in_room = 0
 
@@ -385,7 +459,8 @@ class Facilitator(Browser):
         if not self.log_in(self.setup["facilitator"], FACILITATOR_PASSWORD):
             return
         exercise = self.setup["exercise"]
-        self.in_room = self.room.wait_for_everyone(self.join_timeout)
+        # In an arrival spike the room arrives into scoring already open; otherwise scoring opens once all are in.
+        self.in_room = 0 if self.spike else self.room.wait_for_everyone(self.join_timeout)
         status, html = self.request("GET", f"/exercises/{exercise}/facilitate/")
         version = re.search(r'name="version" value="(\d+)"', html)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
@@ -458,11 +533,13 @@ class ReportRequester(Browser):
                 "POST", f"/exercises/{exercise}/reports/", {"kind": self.kind, "language": "en"}, htmx
             )
             found = re.search(r'data-report="(\d+)"', html)
-            if status != 202 or found is None:
+            # 202: accepted and on its way; 286 (htmx's "stop polling"): accepted and already finished, when a
+            # worker built it before the answer was written. Either way the body shows the job's state.
+            if status not in (202, 286) or found is None:
                 self.errors.append(f"report request {status}")
                 time.sleep(1.0)
                 continue
-            outcome = self.follow(int(found.group(1)), htmx)
+            outcome = self.outcome(html) if status == 286 else self.follow(int(found.group(1)), htmx)
             if outcome == "done":
                 self.done_seconds.append(time.monotonic() - began)
             elif outcome is None:
@@ -479,9 +556,22 @@ class ReportRequester(Browser):
             if status >= 500:
                 self.errors.append(f"report status {status}")
                 continue
-            state = re.search(r'data-status="(\w+)"', html)
-            if state and state.group(1) in ("done", "failed", "cancelled"):
-                return "done" if state.group(1) == "done" else f"{state.group(1)}: report {report}"
+            finished = self.outcome(html)
+            if finished is not None:
+                return finished
+        return None
+
+    @staticmethod
+    def outcome(html: str) -> str | None:
+        """ "done", a failure to report, or None while the job shown in this answer is still waiting or running."""
+        state = re.search(r'data-status="(\w+)"', html)
+        report = re.search(r'data-report="(\d+)"', html)
+        if state and state.group(1) in ("done", "failed", "cancelled"):
+            return (
+                "done"
+                if state.group(1) == "done"
+                else f"{state.group(1)}: report {report and report.group(1)}"
+            )
         return None
 
 
@@ -649,6 +739,74 @@ def start_celery_workers(count: int, env: dict, logs: Path) -> list[subprocess.P
     return workers
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds the kernel has charged to these processes so far (/proc/<pid>/stat)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            # The command name may hold spaces: the fields after its closing parenthesis are fixed.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime and stime, fields 14 and 15
+    return total
+
+
+#: Web nodes' loopback addresses behind the balancer (127.0.0.1): all of 127.0.0.0/8 is the loopback.
+NODE_ADDRESSES = [f"127.0.0.{n}" for n in range(2, 10)]
+
+#: The deployment's balancer rules (docker-compose.yml's `balancer`), here with loopback nodes instead of DNS.
+HAPROXY_DEPLOYED = ROOT / "deploy" / "haproxy.cfg"
+
+
+def balancer_config(port: int, nodes: list[tuple[str, int]]) -> str:
+    """deploy/haproxy.cfg as deployed, bound to 127.0.0.1:port, with the nodes as its servers."""
+    lines, skipping = [], False
+    for line in HAPROXY_DEPLOYED.read_text().splitlines():
+        if line.startswith("resolvers "):
+            skipping = True  # Docker's DNS: the nodes are listed instead
+        elif line and not line[0].isspace():
+            skipping = False
+        if skipping or line.strip().startswith("server-template"):
+            continue
+        lines.append(line.replace("bind :8000", f"bind 127.0.0.1:{port}"))
+    lines += [
+        f"    server node{n} {host}:{node_port} check inter 500ms fall 2 rise 2"
+        for n, (host, node_port) in enumerate(nodes, 1)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def start_balancer(port: int, nodes: list[tuple[str, int]], folder: Path) -> subprocess.Popen | None:
+    """HAProxy on 127.0.0.1:port in front of the nodes, round robin, no sticky sessions; None if not installed."""
+    haproxy = shutil.which("haproxy") or next(
+        (path for path in ("/usr/sbin/haproxy",) if Path(path).exists()), None
+    )
+    if haproxy is None:
+        return None
+    config = folder / "haproxy.cfg"
+    config.write_text(balancer_config(port, nodes))
+    return subprocess.Popen(
+        [haproxy, "-f", str(config), "-db"], stdout=subprocess.DEVNULL, start_new_session=True
+    )
+
+
+def wait_listening(host: str, port: int, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def kill_node(process: subprocess.Popen) -> None:
+    """The node dies as a machine would: its master and workers killed at once, no graceful shutdown."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=15)
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -667,9 +825,19 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds over which each one saves")
     parser.add_argument("--arrival", type=float, default=20.0, help="seconds over which the room fills")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=GUNICORN_THREADS)
     parser.add_argument(
         "--soak", type=float, default=None, metavar="SECONDS", help="keep scoring, with reports"
+    )
+    parser.add_argument(
+        "--spike", action="store_true", help="the room arrives within 3 s into an open scoring phase"
+    )
+    parser.add_argument("--nodes", type=int, default=1, help="web nodes behind HAProxy (2 or more)")
+    parser.add_argument(
+        "--kill-at",
+        type=float,
+        default=0.5,
+        help="with --nodes: kill the last node at this fraction of the scoring time (0 to keep it)",
     )
     parser.add_argument("--report-kind", default="pdf", choices=["pdf", "xlsx", "csv", "json"])
     parser.add_argument("--celery-workers", type=int, default=2)
@@ -678,6 +846,14 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.participants, args.duration, args.arrival = 50, 30.0, 10.0
+    if args.spike:
+        args.arrival = 3.0
+    if args.nodes > 1 and not (shutil.which("haproxy") or Path("/usr/sbin/haproxy").exists()):
+        print(
+            json.dumps({"nodes": args.nodes, "skipped": "HAProxy is not installed (apt-get install haproxy)"})
+        )
+        sys.exit(2)
+    Participant.retry_failed = args.nodes > 1
 
     data_dir = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
     url, fallback = postgres_database()
@@ -691,6 +867,7 @@ def main() -> None:
         "STATIC_MANIFEST": "0",
         "DEBUG": "0",
         "PYTHONUNBUFFERED": "1",
+        "SERVER_TIMING": "1",  # each response tells the CPU time it took (policies.middleware)
     }
     if url:
         env["DATABASE_URL"] = url
@@ -708,6 +885,9 @@ def main() -> None:
         )  # never a shared queue: the filesystem broker in the run's DATA_DIR
     python = sys.executable
     server = None
+    nodes: list[subprocess.Popen] = []
+    balancer = None
+    killed: dict[str, float] = {}
     workers: list[subprocess.Popen] = []
     sampler = None
     setup_began = time.monotonic()
@@ -730,30 +910,41 @@ def main() -> None:
         setup = json.loads(seeded.stdout.strip().splitlines()[-1])
         port = free_port()
         gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
-        server = subprocess.Popen(
-            [
-                gunicorn,
-                "workbench.wsgi",
-                f"--bind=127.0.0.1:{port}",
-                f"--workers={args.workers}",
-                f"--threads={args.threads}",
-                "--worker-class=gthread",
-                "--keep-alive=75",
-                "--log-level=warning",
-            ],
-            cwd=ROOT,
-            env=env,
+        # One node on 127.0.0.1:port, or N nodes on their own loopback addresses behind HAProxy on it.
+        addresses = (
+            [("127.0.0.1", port)] if args.nodes == 1 else [(a, port) for a in NODE_ADDRESSES[: args.nodes]]
         )
+        for host, node_port in addresses:
+            nodes.append(
+                subprocess.Popen(
+                    [
+                        gunicorn,
+                        "workbench.wsgi",
+                        f"--bind={host}:{node_port}",
+                        f"--workers={args.workers}",
+                        f"--threads={args.threads}",
+                        f"--worker-class={GUNICORN_WORKER_CLASS}",
+                        "--keep-alive=75",
+                        "--log-level=warning",
+                    ],
+                    cwd=ROOT,
+                    # Behind the balancer, the participant's address is the one HAProxy forwards.
+                    env={**env, "TRUSTED_PROXY_COUNT": "1"} if args.nodes > 1 else env,
+                    start_new_session=True,  # its own process group, so that a node can be killed whole
+                )
+            )
+        server = nodes[0]
         if args.soak:
             workers = start_celery_workers(args.celery_workers, env, data_dir)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
+        for host, node_port in addresses:
+            wait_listening(host, node_port)
+        if args.nodes > 1:
+            balancer = start_balancer(port, addresses, data_dir)
+            wait_listening("127.0.0.1", port)
         time.sleep(1.0)
+        # The web workers' CPU from here on is the room's: their start-up is left out.
+        node_workers = {f"node{n}": children(node.pid) for n, node in enumerate(nodes, 1)}
+        cpu_before = {name: cpu_seconds(pids) for name, pids in node_workers.items()}
         start = time.monotonic() + 1.0
         room = Room(args.participants)
         # The room fills over the arrival window, during the briefing.
@@ -770,7 +961,7 @@ def main() -> None:
             )
             for i in range(args.participants)
         ]
-        facilitator = Facilitator(port, setup, room, join_timeout=args.arrival + 120)
+        facilitator = Facilitator(port, setup, room, join_timeout=args.arrival + 120, spike=args.spike)
         reporters = (
             [
                 ReportRequester(port, setup, room, args.report_kind, 5 + i, args.soak, args.report_grace)
@@ -783,7 +974,29 @@ def main() -> None:
             sampler = MemorySampler(server.pid, [worker.pid for worker in workers], every=args.sample_every)
             sampler.start()
         began = time.monotonic()
-        for person in [*people, facilitator, *reporters]:
+        if args.spike:  # scoring is open before the first person arrives
+            facilitator.start()
+            room.scoring_started.wait(timeout=120)
+            time.sleep(0.5)  # the phase change's own request has been answered
+            start = time.monotonic() + 0.5
+            for person in people:
+                person.arrive_at = start + random.uniform(0, args.arrival)
+        killer = None
+        if args.nodes > 1 and args.kill_at > 0:
+
+            def kill_one_mid_scoring() -> None:
+                if not room.scoring_started.wait(timeout=args.arrival + 300):
+                    return
+                delay = args.kill_at * args.duration + (args.arrival if args.spike else 0.0)
+                if room.over.wait(delay):
+                    return
+                cpu_before[f"node{len(nodes)}"] -= cpu_seconds(node_workers[f"node{len(nodes)}"])
+                kill_node(nodes[-1])
+                killed[f"node{len(nodes)}"] = round(time.monotonic() - room.scoring_started_at, 1)
+
+            killer = threading.Thread(target=kill_one_mid_scoring, daemon=True)
+            killer.start()
+        for person in [*people, *([] if args.spike else [facilitator]), *reporters]:
             person.start()
         for person in people:
             person.join(timeout=args.arrival + (args.soak or args.duration) + 300)
@@ -792,6 +1005,11 @@ def main() -> None:
         for reporter in reporters:
             reporter.join(timeout=args.report_grace + 120)
         elapsed = time.monotonic() - began
+        # The killed node's CPU was read just before it died (cpu_before holds minus that).
+        server_cpu = {
+            name: round((cpu_seconds(pids) if name not in killed else 0.0) - cpu_before[name], 2)
+            for name, pids in node_workers.items()
+        }
         if sampler is not None:
             sampler.stop.set()
             sampler.join(timeout=30)
@@ -823,10 +1041,11 @@ def main() -> None:
             "duplicated": duplicated_judgments(url, sqlite_path, setup["exercise"]),
             "scoring_s": round(last_save - room.scoring_started_at, 1) if room.scoring_started_at else None,
             "save_span_s": round(max((p.last_save_at - p.first_save_at for p in people), default=0.0), 1),
-            "joined": facilitator.in_room,
+            "joined": sum(person.entered for person in people),
             "join_p50_ms": round(percentile(joins, 0.50), 1),
             "join_p95_ms": round(percentile(joins, 0.95), 1),
-            "stage_p95_ms": round(percentile(stages, 0.95), 1),
+            # None in an arrival spike: the room arrives into scoring, no poll brings the table.
+            "stage_p95_ms": round(percentile(stages, 0.95), 1) if stages else None,
             "polls": len(polls),
             "poll_p95_ms": round(percentile(polls, 0.95), 1),
             "dashboard_polls": len(facilitator.latencies),
@@ -838,7 +1057,46 @@ def main() -> None:
             "cache": "redis" if broker else "per-process memory",
             "workers": args.workers,
             "threads": args.threads,
+            "spike": args.spike,
+            "nodes": args.nodes,
         }
+        # The server's CPU: each request's own (Server-Timing, in the request's thread: middleware, view,
+        # template, queries' client side) by kind, and the web workers' total from the kernel, which adds what
+        # gunicorn spends around the requests (HTTP parsing, sockets, idle threads' wake-ups).
+        browsers = [*people, facilitator, *reporters]
+        by_kind: dict[str, list[float]] = {}
+        for browser in browsers:
+            for kind, values in browser.cpu_ms.items():
+                by_kind.setdefault(kind, []).extend(values)
+        requests_served = sum(len(values) for values in by_kind.values())
+        total_cpu = sum(server_cpu.values())
+        result |= {
+            "server_cpu_s": round(total_cpu, 2),
+            "server_cpu_by_node_s": server_cpu,
+            "requests": requests_served,
+            "cpu_ms_per_request": round(1000 * total_cpu / requests_served, 2) if requests_served else None,
+            "in_request_share": round(sum(map(sum, by_kind.values())) / 1000 / total_cpu, 2)
+            if total_cpu
+            else None,
+            **{
+                f"cpu_ms_per_{kind}": round(statistics.fmean(by_kind[kind]), 2)
+                for kind in ("save", "poll", "dashboard", "other")
+                if by_kind.get(kind)
+            },
+            "cores_busy": round(total_cpu / elapsed, 2),
+        }
+        if args.nodes > 1:
+            served: dict[str, int] = {}
+            for browser in browsers:
+                for node, count in browser.served_by.items():
+                    served[node] = served.get(node, 0) + count
+            result |= {
+                "balancer": "haproxy" if balancer is not None else "none",
+                "requests_by_node": served,
+                "killed": killed,  # node -> seconds into scoring when it was killed
+                "interrupted": sum(len(person.interrupted) for person in people),
+                "connection_retries": sum(browser.retries for browser in browsers),
+            }
         if args.soak:
             built = [seconds for reporter in reporters for seconds in reporter.done_seconds]
             failed = [failure for reporter in reporters for failure in reporter.failed]
@@ -874,8 +1132,9 @@ def main() -> None:
             result["first_errors"] = sorted(set(errors))[:5]
         print(json.dumps(result))
     finally:
-        for process in [*workers, *([server] if server is not None else [])]:
-            stop(process)
+        for process in [*workers, *([balancer] if balancer is not None else []), *nodes]:
+            if process.poll() is None:
+                stop(process)
         if url:
             with contextlib.suppress(Exception):  # best-effort clean-up
                 drop_postgres(url)

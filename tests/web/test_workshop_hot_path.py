@@ -17,9 +17,11 @@ from django.utils import timezone
 
 from policies.models import Exercise, Participant, Role, ScoreJudgment
 from policies.models.exercises import Phase
-from policies.selectors.access import WORKSHOP_SESSION_KEY, get_own_participant
-from policies.services import cell_writes, judgments
+from policies.selectors.access import WORKSHOP_SESSION_KEY, get_own_viewer
+from policies.services.judgments import ScoreEntry, record_score
+from policies.sql import score_cells
 from tests.factories import CaseFactory, MembershipFactory, OptionFactory, ScenarioFactory
+from tests.viewers import judging
 from tests.web.test_workshop_flow import guest, score, workshop
 
 pytestmark = pytest.mark.django_db
@@ -80,14 +82,16 @@ def test_the_hand_written_participant_lookup_reads_what_the_orm_reads(rf) -> Non
     request = rf.get("/")
     request.user = AnonymousUser()
     request.session = {WORKSHOP_SESSION_KEY: {str(exercise.pk): participant.pk}}
-    fast = get_own_participant(request, exercise.pk)
+    viewer = get_own_viewer(request, exercise.pk)
+    assert viewer is not None and viewer.role is None and viewer.can_judge
+    fast = viewer.participant
     slow = Participant.objects.select_related("exercise").get(pk=participant.pk)
     assert fast is not None and fast._state.adding is False
     for mine, theirs in ((fast, slow), (fast.exercise, slow.exercise)):
         for field in type(theirs)._meta.concrete_fields:
             assert getattr(mine, field.attname) == getattr(theirs, field.attname), field.name
     # Another exercise's id, or a participant of another exercise, finds nothing.
-    assert get_own_participant(request, exercise.pk + 1) is None
+    assert get_own_viewer(request, exercise.pk + 1) is None
 
 
 def test_a_poll_after_a_phase_change_returns_the_new_stage() -> None:
@@ -143,6 +147,29 @@ def test_a_cell_save_costs_a_bounded_number_of_queries(django_assert_max_num_que
     ]
 
 
+def test_a_cell_sent_again_unchanged_is_saved_without_a_trail_row_or_a_dashboard_redraw() -> None:
+    """The page sends its cells again as it closes: each answer says saved, and nothing is recorded."""
+    from policies.selectors.workshop_state import dashboard_token
+    from tests.web.test_workshop_flow import facilitator_client
+
+    exercise = scoring_workshop()
+    amina, participant = guest(exercise, "Amina")
+    boss = facilitator_client(exercise)
+    option, criterion = exercise.options.first(), exercise.criteria.first()
+    assert score(amina, exercise, option, criterion, "4", rationale="why", confidence="2").status_code == 200
+    token = dashboard_token(exercise)
+    for extra in ({}, {"rationale": "why", "confidence": "2"}):
+        response = score(amina, exercise, option, criterion, "4", **extra)
+        assert response.status_code == 200
+        assert 'data-state="saved"' in response.content.decode()
+    assert ScoreJudgment.history.filter(participant_id=participant.pk).count() == 1
+    assert dashboard_token(exercise) == token
+    live = reverse("workshop-live", args=[exercise.pk])
+    assert boss.get(live, {"v": token}, headers={"HX-Request": "true"}).status_code == 204
+    trail = boss.get(reverse("workshop-trail", args=[exercise.pk])).content.decode()
+    assert trail.count("<tr><td>") == 1
+
+
 def test_a_member_saves_through_the_same_short_path(client, login) -> None:
     exercise = scoring_workshop()
     membership = MembershipFactory(team=exercise.team, role=Role.PARTICIPANT)
@@ -191,10 +218,11 @@ def test_a_double_submit_of_a_new_cell_becomes_an_update(monkeypatch) -> None:
     _client, participant = guest(exercise, "Amina")
     participant.exercise = exercise
     option, criterion = exercise.options.first(), exercise.criteria.first()
-    first = judgments.save_score(participant=participant, option=option, criterion=criterion, raw_value="1")
+    writer = judging(participant)
+    first = record_score(viewer=writer, entry=ScoreEntry(option.pk, criterion.pk, 1))
     # The other request inserted the cell after this one's UPDATE had found nothing.
-    monkeypatch.setattr(cell_writes, "_update_existing", lambda cursor, key, assignments: None)
-    second = judgments.save_score(participant=participant, option=option, criterion=criterion, raw_value="7")
+    monkeypatch.setattr(score_cells, "_update_existing", lambda cursor, key, assignments: None)
+    second = record_score(viewer=writer, entry=ScoreEntry(option.pk, criterion.pk, 7))
     assert second == first
     assert list(ScoreJudgment.objects.values_list("value", flat=True)) == [7]
     assert ScoreJudgment.history.filter(id=first).count() == 2
@@ -208,14 +236,15 @@ def test_simultaneous_first_saves_of_a_cell_leave_one_row_and_both_in_the_histor
     _client, participant = guest(exercise, "Amina")
     participant.exercise = exercise
     option, criterion = exercise.options.first(), exercise.criteria.first()
+    writer = judging(participant)
     start = threading.Barrier(2)
     results: dict[str, object] = {}
 
     def save(value: str) -> None:
         try:
             start.wait(timeout=10)
-            results[value] = judgments.save_score(
-                participant=participant, option=option.pk, criterion=criterion.pk, raw_value=value
+            results[value] = record_score(
+                viewer=writer, entry=ScoreEntry(option.pk, criterion.pk, float(value))
             )
         except Exception as exc:  # reported by the assertion below
             results[value] = exc
@@ -242,19 +271,71 @@ def test_rationale_and_confidence_survive_a_save_without_them(with_scenario: boo
     _client, participant = guest(exercise, "Amina")
     participant.exercise = exercise
     option, criterion = exercise.options.first(), exercise.criteria.first()
-    cell = {"participant": participant, "option": option, "criterion": criterion}
-    if with_scenario:
-        cell["scenario"] = scenario
-    judgments.save_score(**cell, raw_value="2,5", raw_rationale="  because  ", raw_confidence="4")
-    judgments.save_score(**cell, raw_value="3")
+    writer = judging(participant)
+    in_scenario = scenario.pk if with_scenario else None
+    record_score(
+        viewer=writer,
+        entry=ScoreEntry(option.pk, criterion.pk, 2.5, in_scenario, rationale="  because  ", confidence=4),
+    )
+    record_score(viewer=writer, entry=ScoreEntry(option.pk, criterion.pk, 3, in_scenario))
     judgment = ScoreJudgment.objects.get()
     assert (judgment.value, judgment.rationale, judgment.confidence) == (3, {"en": "because"}, 4)
-    assert judgment.scenario_id == (scenario.pk if with_scenario else None)
-    judgments.save_score(**cell, raw_value="3", raw_rationale="", raw_confidence="")
+    assert judgment.scenario_id == in_scenario
+    record_score(
+        viewer=writer,
+        entry=ScoreEntry(option.pk, criterion.pk, 3, in_scenario, rationale="", clear_confidence=True),
+    )
     judgment.refresh_from_db()
     assert (judgment.rationale, judgment.confidence) == ({"en": ""}, None)
     # The baseline and the scenario cell are two rows.
-    other = {key: value for key, value in cell.items() if key != "scenario"}
     if with_scenario:
-        judgments.save_score(**other, raw_value="9")
+        record_score(viewer=writer, entry=ScoreEntry(option.pk, criterion.pk, 9))
         assert ScoreJudgment.objects.count() == 2
+
+
+def test_a_changed_dashboard_reads_its_token_once_and_carries_the_one_it_read() -> None:
+    from policies.selectors.workshop_state import dashboard_token
+    from tests.web.test_workshop_flow import facilitator_client
+
+    exercise = scoring_workshop()
+    amina, _participant = guest(exercise, "Amina")
+    boss = facilitator_client(exercise)
+    live = reverse("workshop-live", args=[exercise.pk])
+    option, criterion = exercise.options.first(), exercise.criteria.first()
+    assert score(amina, exercise, option, criterion, "4").status_code == 200
+    with db.connection.execute_wrapper(counted := QueryCounter()):
+        response = boss.get(live, {"v": "stale"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    # The token's four aggregate queries ran once, and the board's next poll asks with that same token.
+    assert counted.matching('MAX("policies_weightjudgment"."updated")') == 1
+    current = dashboard_token(exercise)
+    assert f"v={current}" in response.content.decode()
+    assert boss.get(live, {"v": current}, headers={"HX-Request": "true"}).status_code == 204
+
+
+class QueryCounter:
+    """A connection's execute wrapper that keeps the SQL it saw."""
+
+    def __init__(self) -> None:
+        self.sql: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        self.sql.append(sql)
+        return execute(sql, params, many, context)
+
+    def matching(self, fragment: str) -> int:
+        return sum(fragment in sql for sql in self.sql)
+
+
+def test_server_timing_reports_the_cpu_of_a_request_only_when_turned_on(settings) -> None:
+    exercise = scoring_workshop()
+    amina, _participant = guest(exercise, "Amina")
+    state = reverse("workshop-state", args=[exercise.pk])
+    assert "Server-Timing" not in amina.get(state, {"v": "x"}, headers={"HX-Request": "true"})
+    settings.MIDDLEWARE = ["policies.middleware.ServerTimingMiddleware", *settings.MIDDLEWARE]
+    timed = Client()  # a client builds its middleware chain once: a new one, with the same session
+    timed.cookies = amina.cookies
+    response = timed.get(state, {"v": "x"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    found = re.fullmatch(r"cpu;dur=(\d+\.\d\d)", response["Server-Timing"])
+    assert found is not None and float(found.group(1)) > 0
