@@ -1,135 +1,16 @@
-"""Forms for editing a case. Bilingual texts are edited as one English and one French field each."""
+"""Forms for setting up and steering exercises. The case editor's forms are in `policies.case_forms`."""
 
 from typing import Any
 
 from django import forms
-from django.db.models import Model
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from policies.casefile.storage import MAX_SCORE
-from policies.models import Case, Criterion, Evidence, Option, Scenario
-from policies.models.exercises import Anonymity, Method, WeightingMethod
-from policies.models.fields import localize
-
-LONG_TEXTS = {"description", "instruments", "risks", "definition", "narrative", "text", "summary", "stance"}
-
-
-class CaseItemForm(forms.ModelForm):  # type: ignore[type-arg]
-    """A ModelForm plus `<field>_en` / `<field>_fr` inputs for each bilingual field named in `bilingual`."""
-
-    bilingual: tuple[str, ...] = ()
-    required_bilingual: tuple[str, ...] = ("name",)
-
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.case = case
-        for name in self.bilingual:
-            label = self._meta.model._meta.get_field(name).verbose_name
-            widget = forms.Textarea(attrs={"rows": 4}) if name in LONG_TEXTS else forms.TextInput
-            current = getattr(self.instance, name, None) or {}
-            for language, language_label in (("en", _("English")), ("fr", _("French"))):
-                self.fields[f"{name}_{language}"] = forms.CharField(
-                    label=f"{str(label).capitalize()} ({language_label})",
-                    required=name in self.required_bilingual and language == "en",
-                    max_length=20_000,
-                    widget=widget,
-                    initial=current.get(language, ""),
-                )
-
-    def save(self, commit: bool = True) -> Model:
-        item = super().save(commit=False)
-        for name in self.bilingual:
-            texts = {lang: self.cleaned_data[f"{name}_{lang}"].strip() for lang in ("en", "fr")}
-            setattr(item, name, {lang: text for lang, text in texts.items() if text})
-        if commit:
-            item.save()
-            self.save_m2m()
-        return item
-
-
-class OptionForm(CaseItemForm):
-    bilingual = ("name", "description", "instruments", "risks")
-
-    class Meta:
-        model = Option
-        fields: list[str] = []
-
-
-class ScenarioForm(CaseItemForm):
-    bilingual = ("name", "narrative")
-
-    class Meta:
-        model = Scenario
-        fields = ["plausibility"]
-        widgets = {"plausibility": forms.NumberInput(attrs={"min": 1, "max": 5})}
-
-    def clean_plausibility(self) -> int:
-        value = self.cleaned_data["plausibility"]
-        if not 1 <= value <= 5:
-            raise forms.ValidationError(
-                _("Plausibility goes from 1 (barely plausible) to 5 (very plausible).")
-            )
-        return int(value)
-
-
-class EvidenceForm(CaseItemForm):
-    bilingual = ("text",)
-    required_bilingual = ("text",)
-
-    class Meta:
-        model = Evidence
-        fields = ["source", "locator", "quote"]
-
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
-        super().__init__(*args, case=case, **kwargs)
-        self.fields["source"].queryset = case.sources.all()  # type: ignore[attr-defined]
-
-
-class CriterionForm(CaseItemForm):
-    bilingual = ("name", "definition")
-
-    class Meta:
-        model = Criterion
-        fields = ["parent", "direction", "scale_min", "scale_max", "unit"]
-
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
-        super().__init__(*args, case=case, **kwargs)
-        groups = case.criteria.filter(parent__isnull=True)
-        if self.instance.pk:
-            groups = groups.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = groups  # type: ignore[attr-defined]
-        self.fields["parent"].label = _("Group")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        low, high = data.get("scale_min"), data.get("scale_max")
-        if low is not None and high is not None:
-            if max(abs(low), abs(high)) > MAX_SCORE:
-                # A score anywhere on the scale must fit the score_value_finite constraint.
-                raise forms.ValidationError(
-                    _("Scores lie between -%(max)g and %(max)g.") % {"max": MAX_SCORE}
-                )
-            if low >= high:
-                raise forms.ValidationError(_("The scale minimum must be below its maximum."))
-            if self.instance.pk:
-                outside = self.instance.score_judgments.exclude(value__gte=low, value__lte=high).count()
-                if outside:
-                    raise forms.ValidationError(
-                        _("%(count)s existing scores lie outside %(low)g to %(high)g; widen the scale.")
-                        % {"count": outside, "low": low, "high": high}
-                    )
-        if self.instance.pk and data.get("parent") and self.instance.children.exists():
-            raise forms.ValidationError(_("A group cannot be placed inside another group."))
-        return data
-
-
-FORMS: dict[str, type[CaseItemForm]] = {
-    "option": OptionForm,
-    "criterion": CriterionForm,
-    "scenario": ScenarioForm,
-    "evidence": EvidenceForm,
-}
-
+from policies.case_forms import KeyMultipleChoiceField, choice_of_rows
+from policies.formatting import language_name
+from policies.models import Case, Criterion, Option, Scenario
+from policies.models.exercises import Anonymity, Method, WeightingMethod, WhenTimeIsUp
 
 SCALES: dict[str, tuple[Any, tuple[float, float] | None]] = {
     "criteria": (_("Each criterion's own scale"), None),
@@ -145,30 +26,21 @@ WEIGHTS_BY_SCENARIO_LABEL = _(
 )
 
 
-# The largest primary key or version a database column holds; a bigger posted number cannot name a row.
-MAX_ID = 2**63 - 1
-
-
-class KeyMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Refuses numbers no database key can hold before they reach the query: SQLite overflows past 64 bits."""
-
-    def _check_values(self, value: Any) -> Any:
-        for key in value:
-            try:
-                number = int(str(key).strip())
-            except ValueError:
-                continue  # the parent refuses what is not a number
-            if abs(number) > MAX_ID:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
-                )
-        return super()._check_values(value)
+def other_language() -> str:
+    """The workbench's language other than the page's (it speaks English and French)."""
+    current = (get_language() or settings.LANGUAGE_CODE)[:2]
+    return next((code for code, _name in settings.LANGUAGES if code != current), current)
 
 
 class ExerciseSetupForm(forms.Form):
     """A new exercise on a case: its title, what is in play and the ranking method."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
+    # The title in the workbench's other language, so that a report in that language is titled in it too; its
+    # label names the language (set in __init__, from the language of the page).
+    title_translation = forms.CharField(
+        label=_("Title in the other language"), max_length=200, required=False
+    )
     options = KeyMultipleChoiceField(
         label=_("Options in play"), queryset=Option.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -232,18 +104,32 @@ class ExerciseSetupForm(forms.Form):
         max_value=240,
         required=False,
     )
+    guest_retention_days = forms.IntegerField(
+        label=_("Erase the names of guests this many days after the workshop closes"),
+        help_text=_("Leave empty to keep them. Their judgments stay, under pseudonyms."),
+        min_value=0,
+        max_value=3650,
+        required=False,
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        other = other_language()
+        self.fields["title_translation"].label = _("Title in %(language)s (optional)") % {
+            "language": language_name(other)
+        }
         leaves = case.criteria.filter(is_group=False)
-        self.fields["options"].queryset = case.options.all()  # type: ignore[attr-defined]
-        self.fields["criteria"].queryset = leaves  # type: ignore[attr-defined]
-        self.fields["scenarios"].queryset = case.scenarios.all()  # type: ignore[attr-defined]
+        choice_of_rows(self, "options").queryset = case.options.all()
+        choice_of_rows(self, "criteria").queryset = leaves
+        choice_of_rows(self, "scenarios").queryset = case.scenarios.all()
         self.fields["options"].initial = list(case.options.values_list("pk", flat=True))
         self.fields["criteria"].initial = list(leaves.values_list("pk", flat=True))
         self.fields["scenarios"].initial = list(case.scenarios.values_list("pk", flat=True))
-        for name in ("options", "criteria", "scenarios"):
-            self.fields[name].label_from_instance = lambda item: localize(item.name)  # type: ignore[attr-defined]
+
+    def clean_title_translation(self) -> dict[str, str]:
+        """The translations of the title, as {language: text} (empty when none was given)."""
+        text = (self.cleaned_data.get("title_translation") or "").strip()
+        return {other_language(): text} if text else {}
 
     def clean_options(self) -> Any:
         options = self.cleaned_data["options"]
@@ -288,3 +174,11 @@ class WorkshopSettingsForm(forms.Form):
     phase_minutes = forms.IntegerField(
         label=_("Timer per phase, in minutes"), min_value=1, max_value=240, required=False
     )
+    when_time_is_up = forms.ChoiceField(
+        label=_("When time is up"), choices=WhenTimeIsUp.choices, required=False
+    )
+    weights_locked = forms.BooleanField(label=_("Lock the weights while the room scores"), required=False)
+
+    def clean_when_time_is_up(self) -> str:
+        """A form sent without the choice (an older page, a script) keeps the timer informative only."""
+        return str(self.cleaned_data.get("when_time_is_up") or WhenTimeIsUp.NOTHING)

@@ -4,6 +4,8 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.db import DatabaseError
 
+from policies.services.deletions import purge_expired_deletions
+from policies.services.personal_data import erase_expired_guests
 from policies.services.reports import build_report, sweep_reports
 
 
@@ -22,6 +24,16 @@ def build_report_task(report_id: int) -> None:
 @shared_task(ignore_result=True)
 def sweep_reports_task() -> None:
     sweep_reports()
+
+
+@shared_task(ignore_result=True)
+def erase_expired_guests_task() -> None:
+    erase_expired_guests()
+
+
+@shared_task(ignore_result=True)
+def purge_expired_deletions_task() -> None:
+    purge_expired_deletions()
 
 
 @worker_ready.connect

@@ -28,6 +28,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # Hashing passwords at production strength would dominate the suite's run time.
     if os.environ.get("DJANGO_SETTINGS_MODULE"):  # absent when the pure analysis tests run without Django
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        # Charts are drawn for real in every test (a cached drawing would hide a Chromium failure); the cache's own
+        # tests turn it on. Set for the workers and servers that tests start as well.
+        settings.CHART_CACHE_DIR = None
+    os.environ["CHART_CACHE"] = "0"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -49,15 +53,55 @@ def needs(condition: bool, reason: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(not condition and not REQUIRE_SERVICES, reason=reason)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    """Each test starts with an empty cache: with Redis as the cache (CI), throttling counters and cached
-    sessions would otherwise outlive the test, and the database rows they describe."""
-    if os.environ.get("DJANGO_SETTINGS_MODULE"):
-        from django.core.cache import cache
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
 
-        cache.clear()
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts with an empty cache: throttling counters and cached sessions would otherwise outlive
+    the test, and the database rows they describe. The default cache is a table of the test database, which
+    only a test that may use the database can reach (and only then is there anything to clear)."""
+    if os.environ.get("DJANGO_SETTINGS_MODULE"):
+        from django.core.cache import caches
+        from django.core.cache.backends.db import BaseDatabaseCache
+
+        cache = caches["default"]
+        if not isinstance(cache, BaseDatabaseCache):
+            cache.clear()
+        elif request.node.get_closest_marker("django_db") or DATABASE_FIXTURES & set(request.fixturenames):
+            request.getfixturevalue("django_db_setup")
+            with request.getfixturevalue("django_db_blocker").unblock():
+                cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a request that switched the thread to French (a user's
+    preference, an Accept-Language header) must not leave the next test's messages in French."""
+    yield
+    if os.environ.get("DJANGO_SETTINGS_MODULE"):
+        from django.utils import translation
+
+        translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def database_cache(settings):  # type: ignore[no-untyped-def]
+    """The default cache of an installation without CACHE_URL (a table of the database), empty, whatever this
+    run's CACHE_URL; processes started with `without_cache_url` share it."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    settings.CACHES = {"default": settings.DATABASE_CACHE}
+    call_command("createcachetable", verbosity=0)
+    caches["default"].clear()
+    return caches["default"]
+
+
+def without_cache_url(env: dict[str, str]) -> dict[str, str]:
+    """A process environment that leaves the cache to its default, the database's table."""
+    return {name: value for name, value in env.items() if name != "CACHE_URL"}
 
 
 @pytest.fixture

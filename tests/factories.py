@@ -1,7 +1,9 @@
 """factory-boy factories: the smallest valid objects, linked as the domain requires."""
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.db.models import Max
 
 from policies.models import (
     Case,
@@ -33,6 +35,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             self.save()
+
+    @factory.post_generation
+    def verified(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """A confirmed address, as every person who signs in has (UserFactory(verified=False) to leave it out)."""
+        if create and self.email and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
@@ -109,6 +117,10 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     exercise = factory.SubFactory(ExerciseFactory)
     key = factory.Sequence(lambda n: f"participant-{n}")
     alias = factory.Sequence(lambda n: f"Participant {n}")
+    # The next free number in the exercise, as joining gives one.
+    number = factory.LazyAttribute(
+        lambda p: (p.exercise.participants.aggregate(top=Max("number"))["top"] or 0) + 1
+    )
 
 
 class WeightJudgmentFactory(factory.django.DjangoModelFactory):

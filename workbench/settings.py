@@ -8,11 +8,17 @@ PostgreSQL and Redis in production.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+import dj_email_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+# Lets classes that Django's type stubs declare generic be subscripted at run time: ModelAdmin[Team].
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -71,6 +77,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# The CPU time of each request in a response header, for the load benchmark (policies.middleware).
+if envbool("SERVER_TIMING", False):
+    MIDDLEWARE.insert(0, "policies.middleware.ServerTimingMiddleware")
 
 ROOT_URLCONF = "workbench.urls"
 WSGI_APPLICATION = "workbench.wsgi.application"
@@ -107,9 +116,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A shared cache (CACHE_URL=redis://...) lets every web process see the same join-code throttling counters and
-# serve sessions without a database read; without it each process keeps its own in memory.
+# The cache holds the throttling counters, so every web process must see the same one: Redis with CACHE_URL
+# (several web nodes), otherwise a table of the database (`manage.py createcachetable` makes it), which the two
+# gunicorn workers of `make run` share with no service to run.
 CACHE_URL = os.environ.get("CACHE_URL", "")
+DATABASE_CACHE = {
+    "BACKEND": "workbench.cache.SharedDatabaseCache",
+    "LOCATION": "workbench_cache",
+    # Above the default 300, so that a burst of guesses from many addresses cannot push counters out.
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}
 CACHES = {
     "default": (
         {
@@ -120,12 +136,12 @@ CACHES = {
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
         if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else DATABASE_CACHE
     )
 }
-# Sessions are read on every poll and autosave of a live workshop: a shared cache answers and the database
-# keeps them. A per-process cache could serve one process a session another has since changed, so without a
-# shared cache sessions stay in the database alone.
+# Sessions are read on every poll and autosave of a live workshop: Redis answers and the database keeps them.
+# The database cache would only add a second read of the same database, so without Redis sessions stay in the
+# database alone.
 SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if CACHE_URL else "db")
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -137,16 +153,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while an account and address are locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: five failures for one username from one address lock that pair out for a while.
+# Login throttling (workbench/login_lockout.py): five failures for one username from one address lock that pair
+# out for a while, and twenty from one address whatever the usernames (password spraying) lock the address out.
+AXES_HANDLER = "workbench.login_lockout.LoginLockoutHandler"
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
@@ -162,7 +178,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 STATIC_MANIFEST = envbool("STATIC_MANIFEST", not DEBUG)
 # Without a collected manifest (tests, development) whitenoise serves straight from the app folders.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -261,9 +277,17 @@ CELERY_BEAT_SCHEDULE = {
 REPORT_STALE_SECONDS = envint("REPORT_STALE_SECONDS", CELERY_TASK_TIME_LIMIT + 30)
 # A pending report not taken by a worker after this long is queued again (the broker may have lost it).
 REPORT_REQUEUE_SECONDS = envint("REPORT_REQUEUE_SECONDS", 600)
+# Reports one person may have waiting or being built at once: each PDF costs seconds of Chromium.
+REPORTS_IN_FLIGHT_PER_USER = envint("REPORTS_IN_FLIGHT_PER_USER", 3)
 
 # Chart export for reports; kaleido drives this Chromium (Debian's package, never a download).
 CHROMIUM_PATH = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
+# Each chart's SVG is kept by a hash of its figure, so a report rebuilt with little changed redraws only what changed
+# (policies.chart_export). CHART_CACHE=0 turns it off; drawings expire after CHART_CACHE_SECONDS (they may carry
+# participants' names and reasons, so they do not outlive the data for long).
+CHART_CACHE_DIR = DATA_DIR / "chart-cache" if envbool("CHART_CACHE", True) else None
+CHART_CACHE_SECONDS = envint("CHART_CACHE_SECONDS", 24 * 3600)
+CHART_CACHE_MAX_FILES = envint("CHART_CACHE_MAX_FILES", 5000)
 
 LOGGING = {
     "version": 1,
@@ -274,3 +298,104 @@ LOGGING = {
         name: {"level": "WARNING"} for name in ("choreographer", "kaleido", "axes", "weasyprint", "fontTools")
     },
 }
+
+# -- Accounts: django-allauth (sign-in, sign-up, email, password reset, MFA, OpenID Connect) ------------------
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+]
+# allauth's middleware before django-axes, which must stay last; the team MFA rule after authentication.
+MIDDLEWARE[MIDDLEWARE.index("axes.middleware.AxesMiddleware") : 0] = [
+    "allauth.account.middleware.AccountMiddleware",
+    "policies.middleware.TeamMfaMiddleware",
+]
+AUTHENTICATION_BACKENDS += ["allauth.account.auth_backends.AuthenticationBackend"]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_ADAPTER = "policies.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "policies.accounts.adapters.InstitutionalAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# Invitation only unless SIGNUP_OPEN=1; an invitation opens sign-up for the person holding it.
+ACCOUNT_SIGNUP_OPEN = envbool("SIGNUP_OPEN", False)
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Workbench] "
+# django-axes throttles failed sign-ins (settings above); allauth's own counter would be a second, different one.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# allauth posts the login as "login" and accepts a username or an email: one counter per account for axes.
+AXES_USERNAME_CALLABLE = "policies.accounts.throttling.login_name"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_ISSUER", "Policy Options Workbench")
+# Who may create teams: "anyone" signed in, or "staff" (site administrators) only.
+TEAM_CREATION = os.environ.get("TEAM_CREATION", "anyone").strip().lower()
+if TEAM_CREATION not in {"anyone", "staff"}:
+    raise ImproperlyConfigured(f"TEAM_CREATION must be 'anyone' or 'staff', not {TEAM_CREATION!r}.")
+INVITATION_DAYS = envint("INVITATION_DAYS", 14)
+# Workshop guests' names are erased once their exercise's retention has run out (an hourly sweep).
+CELERY_BEAT_SCHEDULE["erase-expired-guests"] = {
+    "task": "policies.tasks.erase_expired_guests_task",
+    "schedule": 3600,
+}
+# Cases, exercises and case items deleted longer ago than their restore window are removed for good (daily).
+CELERY_BEAT_SCHEDULE["purge-expired-deletions"] = {
+    "task": "policies.tasks.purge_expired_deletions_task",
+    "schedule": 24 * 3600,
+}
+# Behind N proxies, the client's address is the Nth from the right of X-Forwarded-For: for the throttles, the
+# login lockout and the team history alike (policies/client_address.py).
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "policies.client_address.client_address"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # a provider's email never takes over an existing local account
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# OpenID Connect providers (Keycloak, Entra ID, Google Workspace, any issuer) from OIDC_PROVIDERS and
+# OIDC_<ID>_* variables; see docs/operations.md.
+from workbench.institutional_sign_in import providers_from_environment  # noqa: E402
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": providers_from_environment()}
+}
+
+# Email: EMAIL_URL (smtp://user:pass@host:587/?tls=True), or the usual EMAIL_HOST... variables; without
+# either, mails are printed on the console of the web process. Django 6.1's MAILERS replaces EMAIL_BACKEND.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    _email = dj_email_url.parse(EMAIL_URL)
+    _mailer: dict[str, object] = {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": {
+            "host": _email["EMAIL_HOST"],
+            "port": _email["EMAIL_PORT"],
+            "username": _email["EMAIL_HOST_USER"],
+            "password": _email["EMAIL_HOST_PASSWORD"],
+            "use_tls": _email["EMAIL_USE_TLS"],
+            "use_ssl": _email["EMAIL_USE_SSL"],
+            "timeout": _email["EMAIL_TIMEOUT"] or 10,
+        }
+        if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+        else ({"file_path": _email["EMAIL_FILE_PATH"]} if _email.get("EMAIL_FILE_PATH") else {}),
+    }
+elif os.environ.get("EMAIL_HOST"):
+    _port = envint("EMAIL_PORT", 587)
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ["EMAIL_HOST"],
+            "port": _port,
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": envbool("EMAIL_USE_TLS", _port == 587),
+            "use_ssl": envbool("EMAIL_USE_SSL", _port == 465),
+            "timeout": 10,
+        },
+    }
+else:
+    _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+MAILERS = {"default": _mailer}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "workbench@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

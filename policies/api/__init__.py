@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 
-from policies.api import cases, exercises, judgments, reports, results, tokens
+from policies.api import case_items, cases, exercises, judgments, reports, results, tokens
 from policies.api.auth import READ
 from policies.api.errors import MAX_BODY_BYTES, ApiError, body_too_large_message, install_error_handlers
 
@@ -30,8 +30,8 @@ Read the cases and exercises of your teams, record your judgments, read results 
 
 **Authentication.** Create a personal token on the web page *Account › API tokens* (`/account/tokens/`) and
 send it as `Authorization: Bearer <token>`. A token carries scopes: `read` (every GET), `write` (judgments,
-case import) and `reports` (request, follow and download reports). While logged in on the site, your browser
-session may also make GET requests (this page's *Try it out*), never writes. Your role in each team applies
+case import, case items) and `reports` (request, follow and download reports). While logged in on the site, your
+browser session may also make GET requests (this page's *Try it out*), never writes. Your role in each team applies
 as on the web; another team's objects answer 404.
 
 **Lists** take `limit` (1-100, default 20) and `offset`, and give `items` with the total `count`.
@@ -45,7 +45,9 @@ class LocalSwagger(DocsBase):
     """Swagger UI from the copy shipped inside django-ninja, served by us: no CDN, and the CSP holds."""
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
-        asset = lambda name: reverse("api:docs-asset", kwargs={"name": name})  # noqa: E731
+        def asset(name: str) -> str:
+            return reverse("api:docs-asset", kwargs={"name": name})
+
         settings = {"url": self.get_openapi_url(api, kwargs), "layout": "BaseLayout", "deepLinking": True}
         html = (
             "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
@@ -73,6 +75,12 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 
+class QueryNamedRequest(HttpRequest):
+    """A request on which _guard_request noted the query parameters its operation declares."""
+
+    _api_query_names: frozenset[str] | None
+
+
 def _query_names(operation: Any) -> frozenset[str] | None:
     """The query parameters an operation declares (pagination's included), from ninja's parameter models."""
     if operation is None:
@@ -94,14 +102,14 @@ def _guard_request(run: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     allowed = _query_names(getattr(run, "__self__", None))
 
     @wraps(run)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def guarded(request: QueryNamedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
         if declared > MAX_BODY_BYTES:
             return api.on_exception(request, ApiError(413, body_too_large_message()))
-        request._api_query_names = allowed  # type: ignore[attr-defined]
+        request._api_query_names = allowed
         return run(request, *args, **kwargs)
 
     return guarded
@@ -130,7 +138,7 @@ def _reject_unknown_query(view: Callable[..., Any]) -> Callable[..., Any]:
 
 api.add_decorator(_guard_request, mode="view")
 api.add_decorator(_reject_unknown_query, mode="operation")
-for module in (tokens, cases, exercises, judgments, results, reports):
+for module in (tokens, cases, case_items, exercises, judgments, results, reports):
     api.add_router("", module.router)
 
 __all__ = ["api"]

@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ MAX_SECRET_LENGTH = 200
 class Principal:
     """What `request.auth` holds on every authenticated API request."""
 
-    user: AbstractBaseUser
+    user: User
     scopes: frozenset[str]
     token: ApiToken | None = field(default=None)
 

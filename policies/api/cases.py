@@ -1,12 +1,17 @@
 """Cases: list, summary, the case-file export and import, and the options, criteria and scenarios of a case.
 
 Same rules as the web pages: any member of the case's team reads it; exporting and importing need a case-editing
-role (owner, facilitator, analyst); another team's case is a 404.
+role (owner, facilitator, analyst); another team's case is a 404. As on the web, a file whose case id the team
+already has updates that case only in two steps: the import answers with a preview of every change and its
+fingerprint, and `POST /teams/{slug}/cases/update?fingerprint=...` applies it, refused if the case changed since.
 """
 
 import json
+import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -26,16 +31,31 @@ from policies.api.schemas import (
     CaseDetailOut,
     CaseImportedOut,
     CaseOut,
+    CaseUpdatePreviewOut,
     CriterionOut,
     OptionOut,
     ScenarioOut,
 )
 from policies.casefile.schema import CaseFile
 from policies.casefile.validation import CaseFileError, parse_case_file
-from policies.models import Case, Criterion, Option, Scenario
-from policies.selectors.access import CASE_EDITING_ROLES, get_case_for_user, get_team_for_user, require_role
-from policies.selectors.case_export import export_case
-from policies.services.case_files import import_case_file
+from policies.models import Case, Criterion, Option, Scenario, Team
+from policies.selectors.access import (
+    CASE_EDITING_ROLES,
+    FACILITATING_ROLES,
+    get_case_for_user,
+    get_team_for_user,
+    require_role,
+)
+from policies.selectors.case_export import exercises_as_seen, export_case
+from policies.services.case_files import ImportOutcome, PeopleInTheWay, allowed_import, import_case_file
+from policies.services.case_update import (
+    CaseUpdate,
+    ItemChanges,
+    StalePreview,
+    apply_update,
+    existing_case,
+    preview_update,
+)
 
 router = Router(tags=["cases"])
 
@@ -71,8 +91,21 @@ def case_out(case: Case) -> dict[str, Any]:
     url_name="case-list",
 )
 @paginate(Page, item=case_out)
-def list_cases(request: HttpRequest) -> QuerySet[Case]:
-    return _cases_for(request).order_by("team__name", "key", "pk")
+def list_cases(
+    request: HttpRequest,
+    team: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[-a-zA-Z0-9_]+$",
+            max_length=60,
+            description="Only the cases of this team (its slug, one of the caller's; see GET /me).",
+        ),
+    ] = None,
+) -> QuerySet[Case]:
+    cases = _cases_for(request)
+    if team is not None:
+        cases = cases.filter(team__slug=team)
+    return cases.order_by("team__name", "key", "pk")
 
 
 @router.get(
@@ -96,7 +129,7 @@ def get_case(request: HttpRequest, case_id: CaseId) -> dict[str, Any]:
             "scenarios": case.scenarios.count(),
             "options": case.options.count(),
             "criteria": case.criteria.count(),
-            "exercises": case.exercises.filter(team_id=case.team_id).count(),
+            "exercises": case.exercises.filter(team_id=membership.team_id).count(),
         },
     }
 
@@ -116,7 +149,8 @@ def export(
 ) -> HttpResponse:
     case, membership = get_case_for_user(principal(request).user, case_id)
     require_role(membership, CASE_EDITING_ROLES)
-    document = export_case(case, with_exercises=exercises)
+    seen = exercises_as_seen(case, facilitator=membership.role in FACILITATING_ROLES)
+    document = export_case(case, exercises=seen if exercises else None)
     # The canonical document as is: a response model would add back the defaults the canonical form leaves out.
     return HttpResponse(json.dumps(document, ensure_ascii=False), content_type="application/json")
 
@@ -132,13 +166,20 @@ IMPORT_BODY = {
 
 @router.post(
     "/teams/{slug}/cases",
-    response={201: CaseImportedOut, **errors(400, 401, 403, 404, 413, 422)},
+    response={200: CaseUpdatePreviewOut, 201: CaseImportedOut, **errors(400, 401, 403, 404, 409, 413, 422)},
     auth=WRITE,
-    summary="Import a case file into a team",
+    summary="Import a case file into a team, or preview the update of the team's case with its id",
     description=(
         "Validates the whole file first: on any problem nothing is written and the 422 lists every problem "
         "with its JSON path. With `as_new` (the default) a case whose id the team already uses gets a fresh "
-        "id; without it, that case is updated in place. Roles: owner, facilitator, analyst."
+        "id (201). Without it, a file whose case id the team already has is not applied: the answer (200) is "
+        "a preview of every change (items added, changed and removed per list, exercises added or changed, "
+        "judgments that would go) with a `fingerprint`; POST the same file to `confirm` (the "
+        "/teams/{slug}/cases/update endpoint) with that fingerprint to apply it. A file that matches the case "
+        "has `unchanged: true`. Roles: owner, facilitator, analyst; a file's exercises (created, or their "
+        "settings and personas' judgments updated) need the facilitator or owner role, or `exercises=false` "
+        "to leave them out. Judgments of people who take part in the team's exercises are replaced only with "
+        "`replace_judgments=true` (else 409, nothing written); the answer lists whose were replaced."
     ),
     openapi_extra=IMPORT_BODY,
     url_name="case-import",
@@ -148,12 +189,94 @@ def import_case(
     slug: TeamSlug,
     response: HttpResponse,
     as_new: Annotated[bool, Query(description="Import as a new case if the id is taken.")] = True,
+    exercises: Annotated[bool, Query(description="Import the file's exercises and judgments.")] = True,
+    replace_judgments: Annotated[
+        bool, Query(description="Replace the judgments of people who take part, where the file has theirs.")
+    ] = False,
 ) -> Status[dict[str, Any]]:
     team, membership = get_team_for_user(principal(request).user, slug)
     require_role(membership, CASE_EDITING_ROLES)
-    raw = read_body(request)
+    case_file = _case_file(read_body(request))
+    existing = None if as_new else existing_case(case_file, team.pk)
+    if existing is not None:
+        try:
+            allowed = allowed_import(case_file=case_file, importer=membership, with_exercises=exercises)
+        except PermissionDenied as exc:
+            raise ApiError(403, str(exc.args[0]) if exc.args else str(exc), code="forbidden") from exc
+        update = preview_update(allowed, existing)
+        query = f"?fingerprint={update.fingerprint}&exercises={str(exercises).lower()}"
+        query += f"&replace_judgments={str(replace_judgments).lower()}"
+        return Status(200, _preview_out(team, update, reverse("api:case-update", args=[team.slug]) + query))
+    outcome = _write(
+        lambda: import_case_file(
+            case_file=case_file,
+            team=team,
+            importer=membership,
+            as_new=as_new,
+            with_exercises=exercises,
+            replace_people=replace_judgments,
+        )
+    )
+    case = outcome.case
+    assert case is not None
+    response["Location"] = reverse("api:case-detail", kwargs={"case_id": case.pk})
+    return Status(201, _imported_out(team, outcome))
+
+
+@router.post(
+    "/teams/{slug}/cases/update",
+    response={200: CaseImportedOut, **errors(400, 401, 403, 404, 409, 413, 422)},
+    auth=WRITE,
+    summary="Apply a previewed update of the team's case from a case file",
+    description=(
+        "The second step of an update: the same file as previewed by POST /teams/{slug}/cases?as_new=false, "
+        "with the preview's `fingerprint` and the same `exercises` and `replace_judgments`. Items the file no "
+        "longer holds are deleted, with the judgments given on them. Refused with 409 (`stale_preview`, "
+        "nothing written) when the case changed since the preview: preview it again. A file that matches the "
+        "case writes nothing (`unchanged: true`). 404 when the team has no case with the file's id. Roles as "
+        "for the import."
+    ),
+    openapi_extra=IMPORT_BODY,
+    url_name="case-update",
+)
+def confirm_update(
+    request: HttpRequest,
+    slug: TeamSlug,
+    fingerprint: Annotated[
+        str, Query(max_length=64, description="The fingerprint of the preview being confirmed (required).")
+    ] = "",
+    exercises: Annotated[bool, Query(description="Import the file's exercises and judgments.")] = True,
+    replace_judgments: Annotated[
+        bool, Query(description="Replace the judgments of people who take part, where the file has theirs.")
+    ] = False,
+) -> dict[str, Any]:
+    team, membership = get_team_for_user(principal(request).user, slug)
+    require_role(membership, CASE_EDITING_ROLES)
+    # Checked here rather than by the parameter's pattern, so that a role without the right hears 403 first.
+    if not re.fullmatch(r"[0-9a-f]{64}", fingerprint):
+        raise ApiError(
+            422,
+            _("Send the fingerprint of the update's preview."),
+            details=[{"location": "query", "path": "fingerprint", "message": _("64 hexadecimal digits.")}],
+        )
+    case_file = _case_file(read_body(request))
+    case = existing_case(case_file, team.pk)
+    if case is None:
+        raise ApiError(404, _("The team has no case with this file's id; import it as a new case."))
+
+    def update() -> ImportOutcome:
+        allowed = allowed_import(case_file=case_file, importer=membership, with_exercises=exercises)
+        return apply_update(
+            case_file=allowed, case=case, fingerprint=fingerprint, replace_people=replace_judgments
+        )
+
+    return _imported_out(team, _write(update))
+
+
+def _case_file(raw: bytes) -> CaseFile:
+    """The parsed file, or the 422 listing every problem with its JSON path."""
     try:
-        case_file = parse_case_file(raw)
+        return parse_case_file(raw)
     except CaseFileError as exc:
         raise ApiError(
             422,
@@ -166,9 +289,19 @@ def import_case(
             code="invalid_case_file",
             details=[{"location": "body", "path": p.path, "message": p.message} for p in exc.problems],
         ) from exc
+
+
+def _write(write: Callable[[], ImportOutcome]) -> ImportOutcome:
+    """Run an import or an update in one transaction, its refusals as the API's errors (nothing written)."""
     try:
         with transaction.atomic():
-            case = import_case_file(case_file=case_file, team=team, as_new=as_new)
+            return write()
+    except PermissionDenied as exc:
+        raise ApiError(403, str(exc.args[0]) if exc.args else str(exc), code="forbidden") from exc
+    except PeopleInTheWay as exc:
+        raise ApiError(409, str(exc), code="would_replace_judgments") from exc
+    except StalePreview as exc:
+        raise ApiError(409, str(exc), code="stale_preview") from exc
     except (DataError, IntegrityError, OverflowError) as exc:
         # A value the checks above missed and the database refused: still the file's fault, still nothing written.
         logger.warning("Case import refused by the database: %s", exc)
@@ -177,8 +310,47 @@ def import_case(
             _("The database refused a value of the case file; nothing was imported."),
             code="invalid_case_file",
         ) from exc
-    response["Location"] = reverse("api:case-detail", kwargs={"case_id": case.pk})
-    return Status(201, {"id": case.pk, "key": case.key, "team": team.slug, "title": case.title})
+
+
+def _imported_out(team: Team, outcome: ImportOutcome) -> dict[str, Any]:
+    case = outcome.case
+    assert case is not None
+    return {
+        "id": case.pk,
+        "key": case.key,
+        "team": team.slug,
+        "title": case.title,
+        "replaced": outcome.replaced,
+        "unchanged": outcome.unchanged,
+    }
+
+
+def _changes_out(changes: ItemChanges) -> dict[str, Any]:
+    return {
+        "kind": changes.kind,
+        "label": changes.label,
+        "added": changes.added,
+        "changed": changes.changed,
+        "removed": changes.removed,
+    }
+
+
+def _preview_out(team: Team, update: CaseUpdate, confirm: str) -> dict[str, Any]:
+    case = update.case
+    return {
+        "id": case.pk,
+        "key": case.key,
+        "team": team.slug,
+        "title": case.title,
+        "unchanged": update.unchanged,
+        "header_changed": update.header_changed,
+        "items": [_changes_out(changes) for changes in update.items],
+        "exercises": _changes_out(update.exercises) if update.exercises else None,
+        "judgments_lost": update.judgments_lost,
+        "judgments_lost_count": update.judgments_lost_count,
+        "fingerprint": update.fingerprint,
+        "confirm": confirm,
+    }
 
 
 def read_body(request: HttpRequest) -> bytes:

@@ -12,7 +12,10 @@ from policies.api.pagination import Page
 from policies.api.responses import errors
 from policies.api.schemas import MAX_ID, ExerciseDetailOut, ExerciseOut
 from policies.models import Exercise
-from policies.selectors.access import JUDGING_ROLES, get_exercise_for_user
+from policies.models.exercises import Phase
+from policies.selectors.access import get_viewer_for_user
+from policies.selectors.exercise_arrays import counted_participants
+from policies.selectors.visibility import visibility
 
 router = Router(tags=["exercises"])
 
@@ -49,10 +52,16 @@ def list_exercises(
     case: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="Only the exercises of this case.")
     ] = None,
+    phase: Annotated[
+        Phase | None,
+        Query(description="Only the exercises in this phase (open exercises are always in `scoring`)."),
+    ] = None,
 ) -> QuerySet[Exercise]:
     exercises = Exercise.objects.filter(team__memberships__user_id=principal(request).user.pk)
     if case is not None:
         exercises = exercises.filter(case_id=case)
+    if phase is not None:
+        exercises = exercises.filter(phase=phase)
     return exercises.select_related("team").order_by("-created", "-pk")
 
 
@@ -64,13 +73,21 @@ def list_exercises(
     url_name="exercise-detail",
 )
 def get_exercise(request: HttpRequest, exercise_id: ExerciseId) -> dict[str, Any]:
-    exercise, membership = get_exercise_for_user(principal(request).user, exercise_id)
+    viewer = get_viewer_for_user(principal(request).user, exercise_id)
+    exercise = viewer.exercise
+    seen = visibility(viewer)
     return {
         **exercise_out(exercise),
         "description": exercise.description,
-        "role": membership.role,
-        "can_judge": membership.role in JUDGING_ROLES,
-        "participants": exercise.participants.count(),
+        "role": viewer.role,
+        "can_judge": viewer.can_judge,
+        "participants": counted_participants(exercise).count(),
+        "visibility": {
+            "group_results": seen.group_results,
+            "last_round": seen.last_round,
+            "identities": seen.identities,
+            "withheld": seen.withheld,
+        },
         "options": _refs(exercise.options.order_by("position", "pk")),
         "criteria": _refs(exercise.criteria.order_by("position", "pk")),
         "scenarios": _refs(exercise.scenarios.order_by("position", "pk")),

@@ -1,18 +1,19 @@
 """The caller's own weights and scores in an exercise, for its current round, baseline and per scenario.
 
-Writes go through the services behind the web inputs, so the checks and messages are the same (a score off its
-criterion's scale, a criterion outside the exercise, a scenario the exercise does not take weights for...). A
-PUT is all or nothing: if any item is refused, none is saved and the 422 lists each refused item with its index.
+Writes go through the one judgment service behind the web inputs, so the checks and messages are the same (the
+caller's role now, the exercise's weighting method, a score off its scale, a criterion outside the exercise, a
+scenario the exercise does not take weights for...). A PUT is all or nothing: if any item is refused, none is
+saved and the 422 lists each refused item with its index.
 """
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, replace
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -21,12 +22,21 @@ from policies.api.auth import READ, WRITE, principal
 from policies.api.errors import ApiError
 from policies.api.exercises import ExerciseId
 from policies.api.responses import errors
-from policies.api.schemas import JudgmentsIn, JudgmentsOut, ScoreIn, WeightIn
+from policies.api.schemas import GroupJudgmentsOut, JudgmentsIn, JudgmentsOut, RankIn
 from policies.models import Criterion, Exercise, Option, Participant, Scenario, ScoreJudgment, WeightJudgment
 from policies.models.cases import CaseItem
-from policies.selectors.access import JUDGING_ROLES, get_exercise_for_user, require_role
+from policies.selectors.access import Viewer, get_exercise_for_user, get_viewer_for_user
+from policies.selectors.case_export import exercise_judgments
 from policies.selectors.exercise_arrays import ExerciseArrays, exercise_arrays
-from policies.services.judgments import participant_for_user, save_score, save_weight
+from policies.selectors.visibility import visibility
+from policies.services.judgments import (
+    ScoreEntry,
+    judge,
+    record_comparisons,
+    record_points,
+    record_ranking,
+    record_score,
+)
 
 router = Router(tags=["judgments"])
 
@@ -142,6 +152,42 @@ def get_mine(request: HttpRequest, exercise_id: ExerciseId) -> dict[str, Any]:
     return my_judgments(exercise, user.pk)
 
 
+@router.get(
+    "/exercises/{exercise_id}/judgments",
+    response={200: GroupJudgmentsOut, **errors(401, 403, 404, 422)},
+    auth=READ,
+    summary="Everyone's weights, scores and comparisons, as you may see them",
+    description=(
+        "Every participant's judgments of the rounds you may see (each item says its round), with rationales "
+        "and confidence: the same rows and labels as the case-file export and the CSV of judgments. In a blind "
+        "exercise, members other than facilitators see a round once it is revealed; before any round is, the "
+        "answer is 403 (`judgments_withheld`). Participants appear by name and own key only where the exercise "
+        'lets you see identities, else as "Participant 3" and `participant-3`; `withheld` says what is left out.'
+    ),
+    url_name="judgments-group",
+)
+def get_group(request: HttpRequest, exercise_id: ExerciseId) -> dict[str, Any]:
+    viewer = get_viewer_for_user(principal(request).user, exercise_id)
+    seen = visibility(viewer)
+    if seen.last_round < 1:
+        raise ApiError(403, seen.withheld, code="judgments_withheld")
+    judgments = exercise_judgments(viewer.exercise, seen)
+    return {
+        "exercise": viewer.exercise.pk,
+        "round": seen.last_round,
+        "identities": seen.identities,
+        "withheld": seen.withheld,
+        "participants": [
+            {"key": p["id"], "label": p["alias"]}
+            for p in judgments["participants"]
+            if p.get("judging", True)  # the people the results count (selectors.exercise_arrays)
+        ],
+        "weights": judgments["weights"],
+        "scores": judgments["scores"],
+        "comparisons": judgments["pairwise"],
+    }
+
+
 # -- writing ----------------------------------------------------------------------------------------------
 
 
@@ -150,36 +196,37 @@ class Named:
     """The case's items a request names by key, resolved in one query per kind."""
 
     exercise: Exercise
-    criteria: dict[str, Criterion]
-    options: dict[str, Option]
+    criteria: dict[str | int, Criterion]
+    options: dict[str | int, Option]
     scenarios: dict[str, Scenario]
     in_play: frozenset[int]
 
     @classmethod
-    def of(cls, exercise: Exercise, weights: Sequence[WeightIn], scores: Sequence[ScoreIn]) -> "Named":
+    def of(cls, exercise: Exercise, payload: JudgmentsIn) -> "Named":
         case = exercise.case_id
-        scenario_keys = {item.scenario for item in (*weights, *scores) if item.scenario is not None}
+        items: list[Any] = [*payload.weights, *payload.ranks, *payload.comparisons, *payload.scores]
+        criteria = {i.criterion for i in items if hasattr(i, "criterion")}
+        criteria |= {k for c in payload.comparisons for k in (c.criterion_a, c.criterion_b)}
+        scenario_keys = {item.scenario for item in items if item.scenario is not None}
         return cls(
             exercise=exercise,
-            criteria=_by_key(
-                Criterion.objects.filter(case_id=case, key__in={i.criterion for i in (*weights, *scores)})
-            ),
-            options=_by_key(Option.objects.filter(case_id=case, key__in={s.option for s in scores})),
+            criteria=_by_ref(Criterion.objects.filter(case_id=case), criteria),
+            options=_by_ref(Option.objects.filter(case_id=case), {s.option for s in payload.scores}),
             scenarios=_by_key(Scenario.objects.filter(case_id=case, key__in=scenario_keys)),
             in_play=frozenset(exercise.scenarios.filter(key__in=scenario_keys).values_list("pk", flat=True)),
         )
 
-    def criterion(self, key: str) -> Criterion:
-        if key not in self.criteria:
-            raise ValidationError(_("Unknown criterion %(id)r.") % {"id": key})
-        return self.criteria[key]
+    def criterion(self, ref: str | int) -> int:
+        if ref not in self.criteria:
+            raise ValidationError(_("Unknown criterion %(id)r.") % {"id": ref})
+        return self.criteria[ref].pk
 
-    def option(self, key: str) -> Option:
-        if key not in self.options:
-            raise ValidationError(_("Unknown option %(id)r.") % {"id": key})
-        return self.options[key]
+    def option(self, ref: str | int) -> int:
+        if ref not in self.options:
+            raise ValidationError(_("Unknown option %(id)r.") % {"id": ref})
+        return self.options[ref].pk
 
-    def scenario(self, key: str | None) -> Scenario | None:
+    def scenario(self, key: str | None) -> int | None:
         """The scenario named, None for the baseline; refused unless it is in play in the exercise."""
         if key is None:
             return None
@@ -187,56 +234,80 @@ class Named:
             raise ValidationError(_("Unknown scenario %(id)r.") % {"id": key})
         if self.scenarios[key].pk not in self.in_play:
             raise ValidationError(_("Scenario %(id)r is not in this exercise.") % {"id": key})
-        return self.scenarios[key]
+        return self.scenarios[key].pk
 
 
 def _by_key[T: CaseItem](items: Iterable[T]) -> dict[str, T]:
     return {item.key: item for item in items}
 
 
+def _by_ref[T: CaseItem](items: QuerySet[T], refs: Iterable[str | int]) -> dict[str | int, T]:
+    """The case's items named in a request, each under the reference it was named by: its key or its id."""
+    refs = set(refs)
+    keys = {ref for ref in refs if isinstance(ref, str)}
+    ids = {ref for ref in refs if isinstance(ref, int)}
+    found: dict[str | int, T] = {}
+    for item in items.filter(Q(key__in=keys) | Q(pk__in=ids)):
+        if item.key in keys:
+            found[item.key] = item
+        if item.pk in ids:
+            found[item.pk] = item
+    return found
+
+
 class Refusals(list[dict[str, Any]]):
     """The refused items of a request, each with its JSON path and index, for the 422's details."""
 
-    def add(self, kind: str, index: int, error: ValidationError) -> None:
-        self.append(
-            {"location": "body", "path": f"$.{kind}[{index}]", "message": error.messages[0], "index": index}
-        )
+    def add(self, kind: str, index: int | None, error: ValidationError) -> None:
+        path = f"$.{kind}" if index is None else f"$.{kind}[{index}]"
+        self.append({"location": "body", "path": path, "message": error.messages[0], "index": index})
 
 
-def _save_each(
+def _each(
     kind: str,
-    items: Sequence[WeightIn] | Sequence[ScoreIn],
+    items: Sequence[Any],
     refused: Refusals,
     *,
-    resolve: Callable[[Any], dict[str, Any]],
     cell: Callable[[Any], tuple[str | None, ...]],
-    duplicate: Callable[[str | None], str],
-    write: Callable[..., object],
+    duplicate: tuple[str, str],
+    write: Callable[[Any], object],
 ) -> None:
-    """Save each item through its service: the keys it names resolved first, then refused if it repeats a cell
-    already given in the request; a refusal is noted and the other items go on, so the 422 lists them all."""
+    """Write each item through the judgment service, refusing one that repeats a cell already given in the
+    request; a refusal is noted and the other items go on, so the 422 lists them all."""
     seen: set[tuple[str | None, ...]] = set()
     for index, item in enumerate(items):
         try:
-            found = resolve(item)
             if cell(item) in seen:
-                raise ValidationError(duplicate(item.scenario))
+                baseline, in_scenario = duplicate
+                raise ValidationError(
+                    baseline if item.scenario is None else in_scenario % {"id": item.scenario}
+                )
             seen.add(cell(item))
-            write(**found, raw_value=repr(item.value))
+            write(item)
         except ValidationError as exc:
             refused.add(kind, index, exc)
 
 
-def _duplicate_weight(scenario: str | None) -> str:
-    if scenario is None:
-        return _("A second weight for the same criterion.")
-    return _("A second weight for the same criterion in scenario %(id)r.") % {"id": scenario}
-
-
-def _duplicate_score(scenario: str | None) -> str:
-    if scenario is None:
-        return _("A second score for the same cell.")
-    return _("A second score for the same cell in scenario %(id)r.") % {"id": scenario}
+def _ranks(viewer: Viewer, named: Named, ranks: Sequence[RankIn], refused: Refusals) -> None:
+    """Ranks go in whole, one set per scenario (a rank-order exercise ranks every criterion at once)."""
+    by_scenario: dict[str | None, dict[int, int]] = {}
+    for index, item in enumerate(ranks):
+        try:
+            chosen = by_scenario.setdefault(item.scenario, {})
+            criterion = named.criterion(item.criterion)
+            named.scenario(item.scenario)
+            if criterion in chosen:
+                raise ValidationError(_("A second rank for the same criterion."))
+            chosen[criterion] = item.rank
+        except ValidationError as exc:
+            refused.add("ranks", index, exc)
+    if refused:
+        return
+    for scenario, chosen in by_scenario.items():
+        try:
+            record_ranking(viewer=viewer, ranks=chosen, scenario=named.scenario(scenario))
+        except ValidationError as exc:
+            refused.add("ranks", None, exc)
 
 
 @router.put(
@@ -245,52 +316,83 @@ def _duplicate_score(scenario: str | None) -> str:
     auth=WRITE,
     summary="Record the caller's weights and scores, baseline and per scenario",
     description=(
-        "Saves each weight (0 to 100 points per criterion) and score (on the criterion's scale) for the "
-        "current round; cells not listed keep their value. Without `scenario` an item is a baseline judgment; "
-        "with a scenario's key it is that scenario's, the scenario being in play in the exercise (weights only "
-        "when the exercise lets weights differ by scenario). An item may appear once per criterion and scenario "
-        "(weights) or option, criterion and scenario (scores). All or nothing: on any refused item nothing is "
-        "saved and the 422 lists every refused item with its index. Roles: owner, facilitator, analyst, "
-        "participant (observers may not judge)."
+        "Saves judgments for the current round, in the form the exercise elicits weights: `weights` (points "
+        "from 0 to 100 per criterion) for direct-points and swing exercises, `ranks` (every criterion's rank "
+        "at once) for rank-order ones, `comparisons` (pairs of criteria on Saaty's scale) for AHP ones; "
+        "`scores` on the criterion's scale, with an optional rationale and confidence. Cells not listed keep "
+        "their value. Without `scenario` an item is a baseline judgment; with a scenario's key it is that "
+        "scenario's, the scenario being in play in the exercise (weights only when the exercise lets weights "
+        "differ by scenario). An item may appear once per cell. All or nothing: on any refused item nothing "
+        "is saved and the 422 lists every refused item with its index. Roles: owner, facilitator, analyst, "
+        "participant (observers may not judge); the same checks as the web's, through the same service."
     ),
     url_name="judgments-save",
 )
 def put_mine(request: HttpRequest, exercise_id: ExerciseId, payload: JudgmentsIn) -> dict[str, Any]:
     user = principal(request).user
-    exercise, membership = get_exercise_for_user(user, exercise_id)
-    require_role(membership, JUDGING_ROLES)
-    if not payload.weights and not payload.scores:
+    viewer = get_viewer_for_user(user, exercise_id)
+    if not viewer.can_judge:
+        raise PermissionDenied(_("Your role in this team does not allow this."))
+    exercise = viewer.exercise
+    if not (payload.weights or payload.ranks or payload.comparisons or payload.scores):
         return my_judgments(exercise, user.pk)
-    named = Named.of(exercise, payload.weights, payload.scores)
+    named = Named.of(exercise, payload)
     refused = Refusals()
     with transaction.atomic():
-        participant = participant_for_user(
-            exercise=exercise, user_id=user.pk, display_name=user.get_full_name() or user.get_username()
-        )
-        _save_each(
+        viewer = replace(viewer, participant=judge(viewer))
+        _each(
             "weights",
             payload.weights,
             refused,
-            resolve=lambda w: {
-                "criterion": named.criterion(w.criterion),
-                "scenario": named.scenario(w.scenario),
-            },
             cell=lambda w: (w.criterion, w.scenario),
-            duplicate=_duplicate_weight,
-            write=partial(save_weight, participant=participant),
+            duplicate=(
+                _("A second weight for the same criterion."),
+                _("A second weight for the same criterion in scenario %(id)r."),
+            ),
+            write=lambda w: record_points(
+                viewer=viewer,
+                points={named.criterion(w.criterion): w.value},
+                scenario=named.scenario(w.scenario),
+                complete=False,
+                rationales=None if w.rationale is None else {named.criterion(w.criterion): w.rationale},
+            ),
         )
-        _save_each(
+        _ranks(viewer, named, payload.ranks, refused)
+        _each(
+            "comparisons",
+            payload.comparisons,
+            refused,
+            cell=lambda c: (*sorted((str(c.criterion_a), str(c.criterion_b))), c.scenario),
+            duplicate=(
+                _("A second comparison of the same criteria."),
+                _("A second comparison of the same criteria in scenario %(id)r."),
+            ),
+            write=lambda c: record_comparisons(
+                viewer=viewer,
+                ratios={(named.criterion(c.criterion_a), named.criterion(c.criterion_b)): c.value},
+                scenario=named.scenario(c.scenario),
+            ),
+        )
+        _each(
             "scores",
             payload.scores,
             refused,
-            resolve=lambda s: {
-                "option": named.option(s.option),
-                "criterion": named.criterion(s.criterion),
-                "scenario": named.scenario(s.scenario),
-            },
             cell=lambda s: (s.option, s.criterion, s.scenario),
-            duplicate=_duplicate_score,
-            write=partial(save_score, participant=participant),
+            duplicate=(
+                _("A second score for the same cell."),
+                _("A second score for the same cell in scenario %(id)r."),
+            ),
+            write=lambda s: record_score(
+                viewer=viewer,
+                entry=ScoreEntry(
+                    option=named.option(s.option),
+                    criterion=named.criterion(s.criterion),
+                    value=s.value,
+                    scenario=named.scenario(s.scenario),
+                    rationale=s.rationale,
+                    confidence=s.confidence,
+                ),
+            ),
         )
         if refused:
             # Raised inside the atomic block: everything saved above is rolled back.

@@ -1,10 +1,12 @@
 """Report jobs: request one (202, built by the worker), follow its status, download the file once done.
 
-Any member of the team follows and downloads a report; requesting one needs a reporting role, as on the web.
+Requesting one needs a reporting role, as on the web; a report is built for what its requester may see, and
+others follow and download it only when their own view covers it.
 """
 
 from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -19,18 +21,23 @@ from policies.api.responses import errors
 from policies.api.schemas import MAX_ID, ReportOut, ReportRequestIn
 from policies.models import Report
 from policies.models.reports import ReportKind, ReportStatus
-from policies.selectors.access import (
-    REPORTING_ROLES,
-    get_exercise_for_user,
-    get_report_for_user,
-    require_role,
-)
+from policies.selectors.access import get_report_for_user, get_viewer_for_user, viewer_for_member
+from policies.selectors.visibility import visibility
 from policies.services.report_files import CONTENT_TYPES, EXTENSIONS, open_report_file
-from policies.services.reports import request_report
+from policies.services.reports import ReportQuotaExceeded, ReportWithheld, request_report
 
 router = Router(tags=["reports"])
 
 ReportId = Annotated[int, Path(ge=1, le=MAX_ID, description="Id of the report.")]
+
+
+def _followed_report(user: Any, report_id: int) -> Report:
+    """A report whose file the caller may download: one whose content their view covers (else 404)."""
+    report, membership = get_report_for_user(user, report_id)
+    seen = visibility(viewer_for_member(report.exercise, membership))
+    if report.status == ReportStatus.DONE and not seen.covers(report.scope):
+        raise ApiError(404, _("No such report."))
+    return report
 
 
 def report_out(report: Report) -> dict[str, Any]:
@@ -54,12 +61,15 @@ def report_out(report: Report) -> dict[str, Any]:
 
 @router.post(
     "/exercises/{exercise_id}/reports",
-    response={202: ReportOut, **errors(400, 401, 403, 404, 413, 422)},
+    response={202: ReportOut, **errors(400, 401, 403, 404, 413, 422, 429)},
     auth=REPORTS_WRITE,
     summary="Request a report of the exercise (PDF, spreadsheet, CSV or case file)",
     description=(
         "Answers 202 at once with the job; follow `status_url` until `status` is `done` (or `failed`), "
-        "then fetch `download_url`. Roles: owner, facilitator, analyst, participant."
+        "then fetch `download_url`. While the caller's job for the same report (kind and language) is still "
+        "pending or running, answers with that job instead of starting another. A person has at most a few "
+        "reports pending or running (REPORTS_IN_FLIGHT_PER_USER, 3 by default): beyond, 429 `throttled`. "
+        "Roles: owner, facilitator, analyst, participant."
     ),
     url_name="report-request",
 )
@@ -69,13 +79,18 @@ def post_report(
     response: HttpResponse,
     payload: Annotated[ReportRequestIn | None, Body()] = None,
 ) -> Status[dict[str, Any]]:
-    user = principal(request).user
-    exercise, membership = get_exercise_for_user(user, exercise_id)
-    require_role(membership, REPORTING_ROLES)
+    viewer = get_viewer_for_user(principal(request).user, exercise_id)
+    if not viewer.can_report:
+        raise PermissionDenied(_("Your role in this team does not allow this."))
     payload = payload or ReportRequestIn()
     language = payload.language or get_language() or "en"
     language = language if language in {"en", "fr"} else "en"
-    report = request_report(exercise=exercise, user_id=user.pk, language=language, kind=payload.kind)
+    try:
+        report = request_report(viewer=viewer, language=language, kind=payload.kind)
+    except ReportWithheld as exc:
+        raise ApiError(403, str(exc), code="results_withheld") from exc
+    except ReportQuotaExceeded as refusal:
+        raise ApiError(429, str(refusal)) from refusal
     body = report_out(report)
     response["Location"] = body["status_url"]
     return Status(202, body)
@@ -116,7 +131,7 @@ FILE_RESPONSE = {
     url_name="report-download",
 )
 def download_report(request: HttpRequest, report_id: ReportId) -> FileResponse:
-    report, _membership = get_report_for_user(principal(request).user, report_id)
+    report = _followed_report(principal(request).user, report_id)
     if report.status != ReportStatus.DONE:
         if report.status == ReportStatus.FAILED:
             message = _("This report failed: %(error)s") % {"error": report.error}

@@ -11,6 +11,7 @@ from typing import Any
 
 import ninja
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, path, re_path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -30,9 +31,9 @@ DOCS_ASSETS = {
 DOCS_ASSET_DIR = Path(ninja.__file__).resolve().parent / "static" / "ninja"
 
 
-def _json_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _json_405(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         if response.status_code == 405 and not response.get("Content-Type", "").startswith(
             "application/json"
@@ -51,7 +52,7 @@ def _json_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 @require_GET
 @cache_control(max_age=86400, public=True)
-def docs_asset(request: HttpRequest, name: str) -> HttpResponse:
+def docs_asset(request: HttpRequest, name: str) -> HttpResponseBase:
     if name not in DOCS_ASSETS:
         return not_found(request)
     return FileResponse((DOCS_ASSET_DIR / name).open("rb"), content_type=DOCS_ASSETS[name])

@@ -12,6 +12,12 @@ import plotly.graph_objects as go
 from django.utils.safestring import SafeString, mark_safe
 
 from ._common import PALETTE, TEMPLATE
+from .cross_impact import (
+    balance_profile_figure,
+    matrix_heatmap_figure,
+    scenario_tableau_figure,
+    succession_figure,
+)
 from .disagreement import cell_label, consensus_figure, score_spread_figure
 from .profiles import profile_figure, score_heatmap_figure
 from .ranking import contributions_figure, method_ranks_figure
@@ -22,28 +28,34 @@ from .weights import elicitation_figure, weights_figure
 
 try:  # orjson is several times faster; the standard library is the fallback
     import orjson
+
+    _ORJSON = True
 except ImportError:  # pragma: no cover - depends on the environment
-    orjson = None
+    _ORJSON = False
 
 __all__ = [
     "PALETTE",
     "TEMPLATE",
     "ReversalPoint",
     "acceptability_figure",
+    "balance_profile_figure",
     "cell_label",
     "central_weights_figure",
     "consensus_figure",
     "contributions_figure",
     "elicitation_figure",
     "figure_json",
+    "matrix_heatmap_figure",
     "method_ranks_figure",
     "profile_figure",
     "regret_figure",
     "rules_figure",
     "scenario_heatmap_figure",
+    "scenario_tableau_figure",
     "score_heatmap_figure",
     "score_spread_figure",
     "sensitivity_figure",
+    "succession_figure",
     "tornado_figure",
     "weights_figure",
 ]
@@ -68,7 +80,7 @@ def _finite(value: Any) -> Any:
 
 
 def _dumps(data: Any) -> str:
-    if orjson is not None:
+    if _ORJSON:
         return orjson.dumps(data, option=orjson.OPT_SERIALIZE_NUMPY).decode()
     try:
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False)

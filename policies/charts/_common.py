@@ -4,7 +4,9 @@ The builders take plain numbers and names (analysis results, never the ORM) and 
 objects, so the web page and the PDF report draw the same figure from the same numbers.
 """
 
+import html
 import math
+import re
 import textwrap
 from collections.abc import Sequence
 from typing import Any
@@ -12,6 +14,8 @@ from typing import Any
 import plotly.graph_objects as go
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+
+from policies.control_characters import without_control_characters
 
 # Colour-blind-safe qualitative colours: Okabe and Ito (2008) followed by Paul Tol's "muted" set, so a
 # criteria tree of up to fifteen leaves never repeats a colour.
@@ -110,6 +114,48 @@ def category_axis(names: Sequence[str], width: int = 28, **extra: object) -> dic
     }
 
 
+# Plotly reads a pseudo-HTML in every string it draws (titles, tick labels, legend entries, hover labels,
+# annotations, cell texts): <a href> makes a link and a style attribute can make the browser fetch any address
+# (background-image: url(...)). Names come from analysts, participants and unauthenticated guests, so every
+# string of a figure is text. The only markup kept is what the builders write themselves, exactly so and without
+# attributes: the line break and the hover label's side box. (A name typed with "<br>" breaks its line.)
+_OWN_MARKUP = re.compile(r"(<br>|<extra>|</extra>)")
+_NUMBERS = frozenset({int, float, bool, type(None)})
+
+
+def plain_text(text: str) -> str:
+    """``text`` as Plotly must show it, character for character: ``&``, ``<`` and ``>`` as entities (Plotly
+    turns them back into the characters when it draws), our own markup kept, control characters removed."""
+    if not text.isprintable():  # a C-speed test; most names have no control (nor format) character
+        text = without_control_characters(text)
+    if "<" not in text and ">" not in text and "&" not in text:
+        return text
+    parts = _OWN_MARKUP.split(text)
+    # split() with a group puts the markup at odd positions.
+    return "".join(part if k % 2 else html.escape(part, quote=False) for k, part in enumerate(parts))
+
+
+def figure_text(text: str) -> str:
+    """What a figure's string shows, as text for a page or a report (the inverse of :func:`plain_text`)."""
+    return html.unescape(text)
+
+
+def _plain(value: Any) -> Any:
+    """Every string in a figure's data or layout made plain text (see :func:`plain_text`). Lists of numbers,
+    most of a figure, are passed over whole."""
+    if isinstance(value, str):
+        return plain_text(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        if all(type(item) in _NUMBERS for item in value):
+            return value
+        return [_plain(item) for item in value]
+    if getattr(getattr(value, "dtype", None), "kind", "") in ("U", "S", "O"):  # a numpy array of text
+        return _plain(value.tolist())
+    return value
+
+
 def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """``base`` updated with ``extra``, nested dictionaries merged key by key (extra wins)."""
     out = dict(base)
@@ -126,17 +172,20 @@ def build(traces: list[dict[str, Any]], *, title: str, height: int, **layout: An
 
     Built in a single pass and without plotly's property validation, which costs three times the rest on the
     results page's fifteen figures per request; tests/charts validate every builder's output instead. Numbers
-    follow the active language (`separators`), so build a figure inside the reader's language.
+    follow the active language (`separators`), so build a figure inside the reader's language. Every string is
+    made plain text here (:func:`plain_text`), whichever builder wrote it, so the page, the PDF and the chart
+    browser never read a name as markup.
     """
     base: dict[str, Any] = {
         "title": {"text": title, "x": 0, "xanchor": "left"},
         "height": height,
-        "template": TEMPLATE_JSON,
         "separators": separators(),
         "margin": {"l": 10, "r": 10, "t": 56, "b": 10},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
     }
-    return go.Figure(data=traces, layout=merge(base, layout), _validate=False)
+    plain_layout = _plain(merge(base, layout))
+    plain_layout["template"] = TEMPLATE_JSON  # our own constants, made once
+    return go.Figure(data=_plain(traces), layout=plain_layout, _validate=False)
 
 
 def short(label: str, length: int = 26) -> str:

@@ -7,9 +7,10 @@ from typing import Any
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from policies.templatetags.report_format import fixed
+from policies.formatting import fixed
+from policies.formatting import number as number_text
 
-from ._common import SEQUENTIAL, build, category_axis, colour, matrix, number
+from ._common import SEQUENTIAL, build, category_axis, colour, matrix, number, short
 
 
 def cell_label(option: str, criterion: str) -> str:
@@ -68,14 +69,34 @@ def consensus_figure(
     iqr: Sequence[Sequence[float]],
     relative: Sequence[Sequence[float]],
     counts: Sequence[Sequence[int]],
+    *,
+    scale_width: float | None = None,
 ) -> go.Figure:
     """Option x criterion map of disagreement: the interquartile range of participants' scores per cell.
 
     The colour is ``relative`` (the IQR as a share of the criterion's scale, so columns compare), the label
-    the IQR itself; a cell nobody scored is blank, labelled with a dash.
+    the IQR itself; a cell nobody scored is blank, labelled with a dash. When every criterion has the same
+    scale (``scale_width`` points wide) the colour bar reads in points, as the cells do; otherwise it says
+    it reads in shares of each criterion's scale.
+
+    Columns are named vertically, so that no two names overlap however many criteria there are.
     """
     shares = matrix(relative)
     highest = max((v for row in shares for v in row if v is not None), default=0.0)
+    top = max(0.5, highest)
+    colour_bar: dict[str, Any] = {
+        "title": {"text": _("IQR (share of the criterion’s scale)")},
+        "thickness": 12,
+    }
+    if scale_width:
+        highest_points = top * scale_width
+        step = next((t for t in (0.5, 1, 2, 5, 10, 20, 25, 50) if highest_points / t <= 6), 100.0)
+        points = [k * step for k in range(int(highest_points / step + 1e-9) + 1)]
+        colour_bar["title"] = {"text": _("IQR (points)")}
+        colour_bar["tickvals"] = [p / scale_width for p in points]
+        colour_bar["ticktext"] = [number_text(p) for p in points]
+    else:
+        colour_bar["tickformat"] = ".0%"
     trace = {
         "type": "heatmap",
         "z": shares,
@@ -88,10 +109,10 @@ def consensus_figure(
         "colorscale": SEQUENTIAL,
         "reversescale": True,
         "zmin": 0,
-        "zmax": max(0.5, highest),
+        "zmax": top,
         "xgap": 1,
         "ygap": 1,
-        "colorbar": {"title": {"text": _("spread (share of scale)")}, "tickformat": ".0%", "thickness": 12},
+        "colorbar": colour_bar,
         "hovertemplate": "%{y}<br>%{x}<br>"
         + _("IQR %{text} from %{customdata} participants")
         + "<extra></extra>",
@@ -100,6 +121,10 @@ def consensus_figure(
         [trace],
         title=_("Consensus per cell (interquartile range; darker = more disagreement)"),
         height=max(320, 34 * len(option_names) + 220),
-        xaxis={**category_axis(criterion_names, 16), "tickangle": -35},
+        xaxis={
+            **category_axis(criterion_names),
+            "ticktext": [short(name, 30) for name in criterion_names],
+            "tickangle": -90,
+        },
         yaxis=category_axis(option_names, autorange="reversed"),
     )

@@ -6,7 +6,7 @@ from typing import Any
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from policies.templatetags.report_format import fixed
+from policies.formatting import fixed
 
 from ._common import SEQUENTIAL, build, category_axis, matrix, merge, rank_lines
 

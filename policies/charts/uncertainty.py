@@ -8,7 +8,7 @@ import plotly.colors
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from policies.templatetags.report_format import share
+from policies.formatting import share
 
 from ._common import SEQUENTIAL, build, category_axis, escape_hover, matrix, number
 

@@ -7,11 +7,13 @@ from typing import Any
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from policies.templatetags.report_format import share
+from policies.formatting import share
 
 from ._common import build, colour, escape_hover, number, symbol, wrap
 
 PATTERNS = ["", "/", ".", "x", "\\", "+"]
+#: A legend under the figure, its own margin pushed by plotly: never over the x axis's title.
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
 INDIVIDUAL_TRACES = 8  # up to this many participants get a trace (and a legend entry) each
 
 
@@ -104,6 +106,9 @@ def weights_figure(
         xaxis={"title": {"text": _("Weight")}, "tickformat": ".0%", "rangemode": "tozero"},
         yaxis=_criterion_axis(criterion_names),
         bargap=0.15,
+        # Below the whole figure rather than at a share of the plot's height, so that the axis title and the
+        # legend each keep their own room whatever the number of criteria.
+        legend=LEGEND_BELOW,
     )
 
 

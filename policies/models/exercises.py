@@ -21,6 +21,7 @@ class Phase(models.TextChoices):
     """Where a facilitated exercise stands; the facilitator moves it, participants' screens follow."""
 
     BRIEFING = "briefing", _("Briefing")
+    IMPACTS = "impacts", _("Cross-impacts")
     WEIGHTING = "weighting", _("Weighting")
     SCORING = "scoring", _("Scoring")
     REVEAL = "reveal", _("Reveal")
@@ -39,6 +40,22 @@ class Anonymity(models.TextChoices):
     NAMED = "named", _("Named: everybody sees who said what")
     PSEUDONYMOUS = "pseudonymous", _("Pseudonymous: participants see pseudonyms, the facilitator sees names")
     ANONYMOUS = "anonymous", _("Anonymous: nobody sees identities, not even the facilitator")
+
+
+class WhenTimeIsUp(models.TextChoices):
+    """What the phase timer does when it runs out (the facilitator's choice in the settings)."""
+
+    NOTHING = "nothing", _("Nothing: the timer only shows the time")
+    LOCK = "lock", _("Lock the phase: saves are refused until the facilitator moves on")
+    ADVANCE = "advance", _("Move on to the next phase")
+
+
+class LiveExercises(models.Manager["Exercise"]):
+    """Exercises neither deleted nor of a deleted case: the default manager, so no page, partial or API list
+    reaches them; `Exercise.all_objects` reads them all (recently deleted, the purge)."""
+
+    def get_queryset(self) -> models.QuerySet["Exercise"]:
+        return super().get_queryset().filter(deleted__isnull=True, case__deleted__isnull=True)
 
 
 class Exercise(models.Model):
@@ -61,6 +78,11 @@ class Exercise(models.Model):
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.SCORING)
     phase_started = models.DateTimeField(_("phase started"), null=True, blank=True)
     phase_minutes = models.PositiveSmallIntegerField(_("minutes per phase"), null=True, blank=True)
+    when_time_is_up = models.CharField(
+        _("when time is up"), max_length=10, choices=WhenTimeIsUp.choices, default=WhenTimeIsUp.NOTHING
+    )
+    # Set by the facilitator while scoring, so that the room scores against weights it can no longer change.
+    weights_locked = models.BooleanField(_("weights locked"), default=False)
     weighting_method = models.CharField(
         _("weighting method"), max_length=20, choices=WeightingMethod.choices, default=WeightingMethod.DIRECT
     )
@@ -75,8 +97,24 @@ class Exercise(models.Model):
     join_expires = models.DateTimeField(_("join code expires"), null=True, blank=True)
     # When set, participants weigh the criteria once per scenario in play as well as for the baseline.
     weights_by_scenario = models.BooleanField(_("weights differ by scenario"), default=False)
+    # The cross-impact cells ([source state id, target state id]) participants rate in the cross-impacts
+    # phase; empty: every cell of the case's matrix.
+    impact_cells = models.JSONField(_("cross-impact cells to rate"), default=list, blank=True)
     # Bumped by every facilitator write: a write that names an older version is a conflict, not an overwrite.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Guests (people who joined by code without an account) lose their names this many days after the exercise
+    # closes; their judgments stay under pseudonyms. Empty keeps them.
+    guest_retention_days = models.PositiveSmallIntegerField(
+        _("days before guests' names are erased"), null=True, blank=True
+    )
+    # Set when the exercise is deleted: hidden everywhere, restorable by its facilitators for a while.
+    deleted = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = LiveExercises()
+    all_objects = models.Manager["Exercise"]()
 
     class Meta:
         ordering = ["-created", "pk"]
@@ -85,6 +123,9 @@ class Exercise(models.Model):
             models.CheckConstraint(condition=Q(current_round__gte=1), name="exercise_round_positive"),
             models.CheckConstraint(condition=Q(method__in=Method.values), name="exercise_method_valid"),
             models.CheckConstraint(condition=Q(phase__in=Phase.values), name="exercise_phase_valid"),
+            models.CheckConstraint(
+                condition=Q(when_time_is_up__in=WhenTimeIsUp.values), name="exercise_when_time_is_up_valid"
+            ),
             models.CheckConstraint(condition=Q(max_rounds__gte=1), name="exercise_max_rounds_positive"),
             models.CheckConstraint(
                 condition=Q(consensus_threshold__gte=0), name="exercise_threshold_nonnegative"
@@ -112,9 +153,13 @@ class Participant(models.Model):
     alias = models.CharField(_("alias"), max_length=80)
     profile = LocalizedTextField(_("profile"))
     joined = models.DateTimeField(auto_now_add=True)
-    # What others see in pseudonymous and anonymous exercises ("Participant 3"); set when joining.
-    pseudonym = models.CharField(_("pseudonym"), max_length=40, blank=True)
+    # The participant's place in the exercise (1, 2...), given when they join, in joining order: what
+    # others see instead of a name where identities are hidden ("Participant 3"), see selectors/visibility.py.
+    number = models.PositiveIntegerField(_("number"))
     is_guest = models.BooleanField(_("guest"), default=False)
+    # False for a facilitator whose row exists only because they commented (a comment needs an author row):
+    # they are no participant of the results until they judge (policies.selectors.exercise_arrays).
+    judging = models.BooleanField(_("judging"), default=True)
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
 
     class Meta:
@@ -124,6 +169,7 @@ class Participant(models.Model):
             models.UniqueConstraint(
                 fields=["exercise", "user"], condition=Q(user__isnull=False), name="participant_unique_user"
             ),
+            models.UniqueConstraint(fields=["exercise", "number"], name="participant_unique_number"),
         ]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")

@@ -1,5 +1,6 @@
 """Bilingual text stored as {"en": ..., "fr": ...} so that a case file round-trips without loss."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -23,12 +24,19 @@ def localize(value: Any, language: str | None = None) -> str:
     return next((str(text) for text in value.values() if text), "")
 
 
+def column_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The model's field `name` where it is a column; `_meta.get_field` also finds the far side of relations."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), name
+    return field
+
+
 class LocalizedTextField(models.JSONField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("default", dict)
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, _path, args, kwargs = super().deconstruct()
         return name, "policies.models.fields.LocalizedTextField", args, kwargs

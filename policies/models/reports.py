@@ -9,7 +9,9 @@ from policies.models.exercises import Exercise
 
 
 class ReportKind(models.TextChoices):
-    PDF = "pdf", _("PDF report")
+    # The brief first: it is what most readers want, and the forms offer the kinds in this order.
+    BRIEF = "brief", _("Brief (PDF, a few pages)")
+    PDF = "pdf", _("Full PDF report")
     XLSX = "xlsx", _("Excel workbook")
     CSV = "csv", _("CSV of all judgments")
     JSON = "json", _("Case file (JSON) with the exercise")
@@ -45,6 +47,9 @@ class Report(models.Model):
     enqueued = models.DateTimeField(null=True, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # What the file was built to show (selectors/visibility.py, Visibility.scope): set by the worker, and read
+    # before every download, so a report reaches only people who may see all it holds.
+    scope = models.JSONField(_("scope"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created", "-pk"]

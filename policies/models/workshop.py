@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from policies.models.cases import Criterion, Option, Scenario
+from policies.models.cases import Criterion, DriverState, Option, Scenario
 from policies.models.exercises import Exercise, Participant
 
 
@@ -48,6 +48,36 @@ class PairwiseJudgment(models.Model):
         return f"{self.participant} · {self.criterion_a} / {self.criterion_b}: {self.value:g}"
 
 
+class ImpactJudgment(models.Model):
+    """A participant's rating of one cross-impact cell in a round: how the source state pushes the target state.
+
+    The group's matrix is the members' mean (policies.analysis.cib.cib_ensemble); like scores, the ratings are
+    blind until revealed (policies.selectors.visibility).
+    """
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="impacts")
+    source = models.ForeignKey(DriverState, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(DriverState, on_delete=models.CASCADE, related_name="+")
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    value = models.SmallIntegerField(_("impact"))
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "source", "target", "round"], name="impact_judgment_unique_cell"
+            ),
+            models.CheckConstraint(condition=~Q(source=F("target")), name="impact_judgment_distinct_states"),
+            models.CheckConstraint(condition=Q(round__gte=1), name="impact_judgment_round_positive"),
+        ]
+        verbose_name = _("cross-impact judgment")
+        verbose_name_plural = _("cross-impact judgments")
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.source} → {self.target} · round {self.round}: {self.value:+d}"
+
+
 class Comment(models.Model):
     """A remark on an option or a criterion of an exercise; replies point at their parent."""
 
@@ -62,6 +92,11 @@ class Comment(models.Model):
     )
     body = models.TextField(_("comment"), max_length=2000)
     created = models.DateTimeField(auto_now_add=True)
+    # The facilitator's moderation: a hidden comment is shown to facilitators only (see
+    # policies.selectors.comments), a pinned one heads the threads. `moderated` tells the threads' poll.
+    hidden = models.BooleanField(_("hidden"), default=False)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    moderated = models.DateTimeField(_("moderated"), null=True, blank=True)
 
     class Meta:
         ordering = ["created", "pk"]

@@ -23,7 +23,7 @@ from typing import Any
 import plotly.colors
 
 from policies.chart_export import figure_to_svg
-from policies.charts._common import wrap
+from policies.charts._common import figure_text, wrap
 
 WRAP_NOTE = 80  # notes above a plot longer than this are broken into lines in print
 NUMBERED_COLUMNS = (
@@ -72,7 +72,9 @@ def _vector_heatmap(
     if zmax is None:
         zmax = max(flat) if flat else 1.0
     span = (zmax - zmin) or 1.0
-    scale = plotly.colors.get_colorscale(trace.get("colorscale") or "Cividis")
+    given = trace.get("colorscale") or "Cividis"
+    # A named scale, or the [position, colour] pairs a builder wrote itself.
+    scale = plotly.colors.get_colorscale(given) if isinstance(given, str) else [list(pair) for pair in given]
     if trace.get("reversescale"):
         scale = [[1 - position, colour] for position, colour in reversed(scale)]
     text = trace.get("text")
@@ -165,7 +167,7 @@ def _number_columns(layout: dict[str, Any]) -> list[str]:
     """Number the x categories of a heatmap whose names would collide at print width (many rotated labels);
     returns the names in column order, for the caption's key."""
     axis = dict(layout.get("xaxis") or {})
-    names = [str(v) for v in axis.get("tickvals") or axis.get("categoryarray") or []]
+    names = [figure_text(str(v)) for v in axis.get("tickvals") or axis.get("categoryarray") or []]
     if len(names) <= NUMBERED_COLUMNS or not axis.get("tickangle"):
         return []
     axis["ticktext"] = [str(k + 1) for k in range(len(names))]
@@ -175,10 +177,11 @@ def _number_columns(layout: dict[str, Any]) -> list[str]:
 
 
 def for_print(figure: dict[str, Any]) -> tuple[str, dict[str, Any], list[str]]:
-    """(title, figure ready for paper, names of numbered columns or []); the dictionary is changed in place."""
+    """(title, figure ready for paper, names of numbered columns or []); the dictionary is changed in place.
+    The title and the names are text for the report's page; the figure's strings stay Plotly's plain text."""
     layout = figure.setdefault("layout", {})
     title = layout.get("title") or {}
-    text = str(title.get("text") or "") if isinstance(title, dict) else str(title)
+    text = figure_text(str(title.get("text") or "") if isinstance(title, dict) else str(title))
     layout["title"] = {"text": ""}
     margin = dict(layout.get("margin") or {})
     margin["t"] = max(16, int(margin.get("t", 56)) - 44)
@@ -280,8 +283,8 @@ def _gradients_in_user_space(svg: str) -> str:
     boxes: dict[str, list[tuple[float, float, float, float]]] = {}
     for match in _GRADIENT_USE.finditer(svg):
         tag = match.group(0)
-        box = tuple(_number_attribute(tag, a, 0.0) for a in ("x", "y", "width", "height"))
-        boxes.setdefault(match.group(1), []).append(box)  # type: ignore[arg-type]
+        x, y, width, height = (_number_attribute(tag, a, 0.0) for a in ("x", "y", "width", "height"))
+        boxes.setdefault(match.group(1), []).append((x, y, width, height))
 
     def convert(match: re.Match[str]) -> str:
         tag = match.group(0)
@@ -323,7 +326,7 @@ def svg_for_print(svg: str) -> str:
 
 def export_svg(figure: dict[str, Any], height: int) -> str:
     """One figure drawn as SVG at the page's width (Chromium through `policies.chart_export`)."""
-    return svg_for_print(figure_to_svg(figure, width=PAGE_WIDTH_PX, height=height))  # type: ignore[arg-type]
+    return svg_for_print(figure_to_svg(figure, width=PAGE_WIDTH_PX, height=height))
 
 
 def placeholder_svg(height: int) -> str:

@@ -19,28 +19,35 @@ import html
 import re
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from policies import render_cache
+from policies.chart_export import CHART_TABS, drawing_key
 from policies.charts.suite import Chart, ChartTable, contributions_chart, score_label, sections
+from policies.formatting import count, display_name, number
 from policies.models import Exercise
 from policies.models.exercises import Anonymity, Method
 from policies.models.fields import localize
 from policies.reporting.figures import PAGE_WIDTH_PX, export_svg, figure_dict, for_print
 from policies.reporting.notation import REFERENCES, formulas
 from policies.reporting.summary import WEIGHT_MARGIN, executive_summary, in_sentence
-from policies.selectors.analysis_results import SMAA_SAMPLES, AnalysisResults, analysis_results, display_name
+from policies.selectors.analysis_results import SMAA_SAMPLES, AnalysisResults, analysis_results
+from policies.selectors.comments import comment_rows
+from policies.selectors.cross_impact import cross_impact_view
+from policies.selectors.group_impacts import GroupImpacts, group_impacts
 from policies.selectors.report_content import report_content
-from policies.selectors.workshop import display_name as participant_name
-from policies.templatetags.report_format import count, number
+from policies.selectors.visibility import Visibility
 
 Progress = Callable[[int, str], None]
+#: The id of the figure of the group's mean cross-impact matrix (the case's own matrix is "cib-matrix").
+GROUP_MATRIX = "cib-group-matrix"
 
 #: Which results-screen figures each report section shows, in order.
 SECTION_CHARTS: dict[str, tuple[str, ...]] = {
@@ -48,6 +55,10 @@ SECTION_CHARTS: dict[str, tuple[str, ...]] = {
     "results": ("contributions", "method-ranks", "profiles", "score-heatmap"),
     "sensitivity": ("sensitivity", "tornado", "acceptability", "central-weights"),
     "scenarios": ("scenario-heatmap", "regret", "rules"),
+    # The case's cross-impact matrix and the scenarios consistent with it, when the case has one.
+    "cross_impacts": ("cib-tableau", "cib-matrix", "cib-profile", "cib-succession"),
+    # The group's own matrix from a workshop's cross-impacts phase, as far as the reader may see it.
+    "group_cross_impacts": (GROUP_MATRIX,),
     "disagreement": ("spread", "consensus"),
 }
 #: The screen's data tables the report prints under a figure (by index): those that add exact numbers the
@@ -91,6 +102,13 @@ class ReportSection:
     id: str
     figures: list[ReportFigure] = field(default_factory=list)
     empty: str = ""
+
+
+def points(value: float) -> str:
+    """A number of points on a score scale, with the noun agreeing: "1 point", "1.5 points", "0 points"
+    (the plural form is chosen from the whole number when there is one, otherwise as for 2)."""
+    form = int(value) if float(value).is_integer() else 2
+    return ngettext("%(count)s point", "%(count)s points", form) % {"count": number(value)}
 
 
 def table_of_contents(body: str) -> list[TocEntry]:
@@ -141,21 +159,23 @@ def _screen_caption(chart: Chart) -> str:
     return chart.caption
 
 
-def screen_charts(bundle: AnalysisResults, people: list[str]) -> dict[str, Chart]:
+def screen_charts(bundle: AnalysisResults) -> dict[str, Chart]:
     """The results screen's figures for this bundle, built by the screen's own code, by chart id."""
     charts: dict[str, Chart] = {}
     if bundle.results.ranking:
         charts["contributions"] = contributions_chart(
             bundle.results, promethee_parts=bundle.method == Method.PROMETHEE_II and bundle.additive
         )
-    for section in sections(bundle, people):
+    for section in sections(bundle):
         for chart in section.charts:
             charts[chart.id] = chart
+    for chart in cross_impact_view(bundle.exercise.case).charts:
+        charts[chart.id] = chart
     return charts
 
 
 class ChartDrawer:
-    """Draws figures as SVG one after another in a background thread, in the order given.
+    """Draws figures as SVG in background threads (one per tab of the chart browser), in the order given.
 
     The thread only talks to Chromium (`policies.chart_export`): no database, no translation (the figures
     arrive fully labelled), so it overlaps safely with the work of the calling thread.
@@ -163,7 +183,8 @@ class ChartDrawer:
 
     def __init__(self, figures: dict[str, tuple[dict[str, Any], int]]) -> None:
         self.heights = {chart_id: height for chart_id, (_figure, height) in figures.items()}
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-charts")
+        # As many at once as the chart browser has tabs; each figure still comes out whole, in its own tab.
+        self._pool = ThreadPoolExecutor(max_workers=CHART_TABS, thread_name_prefix="report-charts")
         self._futures: dict[str, Future[str]] = {
             chart_id: self._pool.submit(export_svg, figure, height)
             for chart_id, (figure, height) in figures.items()
@@ -201,7 +222,7 @@ def chart_fetcher(drawer: ChartDrawer, on_chart: Callable[[int], None]) -> Any:
     """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class ChartFetcher(URLFetcher):  # type: ignore[misc]
+    class ChartFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
         served = 0
         error: BaseException | None = None
 
@@ -228,31 +249,49 @@ def chart_fetcher(drawer: ChartDrawer, on_chart: Callable[[int], None]) -> Any:
     return ChartFetcher(fail_on_errors=True)
 
 
-def render_pdf(exercise: Exercise, progress: Progress) -> bytes:
-    """The report as PDF bytes; ``progress(percent, stage)`` is called between stages and as each figure is
-    laid out (it may raise to cancel the job: the exception propagates)."""
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError
+@dataclass
+class ReportPlan:
+    """The figures a report prints, by section, and the figures to draw (chart id -> figure dict, height)."""
 
-    progress(10, "analysis")
-    bundle = analysis_results(exercise)
-    names = [display_name(o) for o in bundle.options]
-    criteria = [display_name(c) for c in bundle.criteria]
-    people = [participant_name(p, exercise=exercise, for_facilitator=False) for p in bundle.all_participants]
-    charts = screen_charts(bundle, people)
+    bundle: AnalysisResults
+    sections: dict[str, ReportSection]
+    figures: list[ReportFigure]
+    printable: dict[str, tuple[dict[str, Any], int]]
+    # The group's cross-impact matrix of the round the reader may see, when the exercise had that phase.
+    group_impacts: GroupImpacts | None = None
 
-    sections: dict[str, ReportSection] = {}
+
+def plan_report(
+    bundle: AnalysisResults,
+    section_charts: dict[str, tuple[str, ...]] = SECTION_CHARTS,
+    *,
+    with_tables: bool = True,
+    charts: dict[str, Chart] | None = None,
+) -> ReportPlan:
+    """Which of the results screen's figures the report prints, where, with their numbers and captions
+    (`section_charts`: the full report's, or the brief's few; the brief prints no data tables under them).
+    `charts` are the screen's figures when the caller built only those it prints (by default all of them)."""
+    if charts is None:
+        charts = screen_charts(bundle)
+    group = None
+    if GROUP_MATRIX in {chart_id for ids in section_charts.values() for chart_id in ids}:
+        # Under the reader's view, as every judgment in the report: blind until revealed, the round they may see.
+        group = group_impacts(bundle.exercise, visibility=bundle.visibility)
+        if group is not None:
+            charts = {**charts, GROUP_MATRIX: replace(group.chart, id=GROUP_MATRIX)}
+    sections: dict[str, ReportSection] = {key: ReportSection(key) for key in SECTION_CHARTS}
     figures: list[ReportFigure] = []
     printable: dict[str, tuple[dict[str, Any], int]] = {}
-    for section_id, ids in SECTION_CHARTS.items():
-        section = sections[section_id] = ReportSection(section_id)
+    for section_id, ids in section_charts.items():
+        section = sections.setdefault(section_id, ReportSection(section_id))
         for chart_id in ids:
             chart = charts.get(chart_id)
             if chart is None:
                 continue
             title, figure, key = for_print(figure_dict(chart.json))
             printable[chart_id] = (figure, chart.height)
-            tables = [chart.tables[k] for k in CHART_TABLES.get(chart_id, ()) if k < len(chart.tables)]
+            wanted = CHART_TABLES.get(chart_id, ()) if with_tables else ()
+            tables = [chart.tables[k] for k in wanted if k < len(chart.tables)]
             report_figure = ReportFigure(
                 chart_id,
                 len(figures) + 1,
@@ -271,79 +310,128 @@ def render_pdf(exercise: Exercise, progress: Progress) -> bytes:
     )
     sections["scenarios"].empty = unavailable.get("scenarios", "")
     sections["disagreement"].empty = unavailable.get("disagreement", "")
+    return ReportPlan(bundle, sections, figures, printable, group)
 
-    drawer = ChartDrawer(printable)  # Chromium starts drawing while the rest is read and laid out
+
+def report_context(plan: ReportPlan) -> dict[str, Any]:
+    """What the full report's and the brief's templates print: the summary, the names, the figures, the page
+    furniture, all in the active language."""
+    bundle = plan.bundle
+    exercise = bundle.exercise
+    names = [display_name(o) for o in bundle.options]
+    criteria = [display_name(c) for c in bundle.criteria]
+    content = report_content(bundle)
+    summary = executive_summary(bundle, names, criteria, content.rounds)
+    case = exercise.case
+    anonymity = Anonymity(exercise.anonymity) if exercise.anonymity in Anonymity.values else Anonymity.NAMED
+    alpha = bundle.scenarios.alpha if bundle.scenarios is not None else 0.5
+    context: dict[str, Any] = {
+        "exercise": exercise,
+        "case": case,
+        "bundle": bundle,
+        "content": content,
+        "summary": summary,
+        "sections": plan.sections,
+        "group_impacts": plan.group_impacts,
+        "group_consistent": (
+            int(plan.group_impacts.ensemble.group_consistent.sum()) if plan.group_impacts is not None else 0
+        ),
+        "figs": {figure.id.replace("-", "_"): figure for figure in plan.figures},
+        "figures": plan.figures,
+        "names": names,
+        "criteria_names": criteria,
+        "method_label": Method(bundle.method).label,
+        "method_in_sentence": in_sentence(str(Method(bundle.method).label)),
+        "score_label": score_label(bundle.method),
+        "alpha": number(alpha),
+        "smaa_samples": count(SMAA_SAMPLES),
+        "threshold_points": points(content.consensus_threshold),
+        # The threads, under the reader's view: which comments and how their authors are named.
+        "comments": comment_rows(exercise, bundle.visibility),
+        "weight_margin": number(100 * WEIGHT_MARGIN, 0),
+        "formulas": formulas(),
+        "references": REFERENCES,
+        "generated": timezone.localtime(),
+        "participants": len(bundle.all_participants),
+        "anonymity_label": anonymity.label,
+        "language": get_language() or "en",
+        "page_width_px": PAGE_WIDTH_PX,
+        "header_left": mark_safe(css_string(localize(case.title) or case.key)),
+        "footer_left": mark_safe(css_string(localize(exercise.title) or exercise.key)),
+        "page_content": mark_safe(
+            css_content(_("Page %(page)s of %(pages)s"), {"page": "counter(page)", "pages": "counter(pages)"})
+        ),
+    }
+    return context
+
+
+def report_html(plan: ReportPlan) -> str:
+    """The report as one HTML document: every word the PDF prints, the figures as references to draw."""
+    context = report_context(plan)
+    body = render_to_string("policies/report/body.html", context)
+    context["body"] = mark_safe(body)
+    context["toc"] = table_of_contents(body)
+    return render_to_string("policies/report_pdf.html", context)
+
+
+#: Bump when the same HTML and figures would now make a different PDF (WeasyPrint's version is in the key too).
+REPORT_CACHE_FORMAT = 1
+#: The moment of the build, to the second, in the document's metadata: left out of the key, or no report would
+#: ever be found again. The cover's date (the day) stays in it.
+_CREATED = re.compile(r'<meta name="dcterms\.created" content="[^"]*">')
+
+
+def report_key(document_html: str, printable: dict[str, tuple[dict[str, Any], int]]) -> str:
+    """What a PDF is kept under: its HTML (less the build's timestamp) and the drawing key of every figure."""
+    import weasyprint
+
+    figures = [
+        f"{chart_id}={drawing_key(figure, PAGE_WIDTH_PX, height)}"
+        for chart_id, (figure, height) in sorted(printable.items())
+    ]
+    return render_cache.key(
+        f"report-{REPORT_CACHE_FORMAT}", weasyprint.__version__, _CREATED.sub("", document_html), *figures
+    )
+
+
+def render_pdf(exercise: Exercise, seen: Visibility, progress: Progress) -> bytes:
+    """The report as PDF bytes, holding what `seen` (its reader's view) may see; ``progress(percent, stage)``
+    is called between stages and as each figure is laid out (it may raise to cancel the job: the exception
+    propagates)."""
+    progress(10, "analysis")
+    plan = plan_report(analysis_results(exercise, visibility=seen))
+    return write_pdf(plan, report_html, progress)
+
+
+def write_pdf(plan: ReportPlan, document: Callable[[ReportPlan], str], progress: Progress) -> bytes:
+    """The PDF of a planned report whose HTML `document` writes: the figures drawn by Chromium while the
+    words are written and laid out (the full report and the brief alike)."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    drawer = ChartDrawer(plan.printable)  # Chromium starts drawing while the rest is read and laid out
     try:
         progress(20, "content")
-        content = report_content(
-            exercise,
-            options=bundle.options,
-            criteria=bundle.criteria,
-            scenarios=bundle.scenarios.scenarios
-            if bundle.scenarios is not None
-            else list(bundle.all_scenarios),
-            participants=bundle.all_participants,
-            ranks=[int(r) for r in bundle.ranks],
-            group_weights=[float(w) for w in bundle.weights.group],
-            participant_weights=bundle.weights.participants,
-            probabilities=[float(p) for p in bundle.scenarios.robustness.probabilities]
-            if bundle.scenarios is not None
-            else None,
-        )
-        summary = executive_summary(bundle, names, criteria, content.rounds)
-        case = exercise.case
-        anonymity = (
-            Anonymity(exercise.anonymity) if exercise.anonymity in Anonymity.values else Anonymity.NAMED
-        )
-        alpha = bundle.scenarios.alpha if bundle.scenarios is not None else 0.5
-        context: dict[str, Any] = {
-            "exercise": exercise,
-            "case": case,
-            "bundle": bundle,
-            "content": content,
-            "summary": summary,
-            "sections": sections,
-            "figs": {figure.id.replace("-", "_"): figure for figure in figures},
-            "figures": figures,
-            "names": names,
-            "criteria_names": criteria,
-            "method_label": Method(bundle.method).label,
-            "method_in_sentence": in_sentence(str(Method(bundle.method).label)),
-            "score_label": score_label(bundle.method),
-            "alpha": number(alpha),
-            "smaa_samples": count(SMAA_SAMPLES),
-            "weight_margin": number(100 * WEIGHT_MARGIN, 0),
-            "formulas": formulas(),
-            "references": REFERENCES,
-            "generated": timezone.localtime(),
-            "participants": len(bundle.all_participants),
-            "anonymity_label": anonymity.label,
-            "language": get_language() or "en",
-            "page_width_px": PAGE_WIDTH_PX,
-            "header_left": mark_safe(css_string(localize(case.title) or case.key)),
-            "footer_left": mark_safe(css_string(localize(exercise.title) or exercise.key)),
-            "page_content": mark_safe(
-                css_content(
-                    _("Page %(page)s of %(pages)s"), {"page": "counter(page)", "pages": "counter(pages)"}
-                )
-            ),
-        }
-        body = render_to_string("policies/report/body.html", context)
-        context["body"] = mark_safe(body)
-        context["toc"] = table_of_contents(body)
-        document_html = render_to_string("policies/report_pdf.html", context)
-
+        document_html = document(plan)
+        # The same words and the same figures make the same PDF: a report rebuilt with nothing changed is the
+        # one laid out before (policies.render_cache), however many pages it has.
+        kept_as = report_key(document_html, plan.printable) if render_cache.enabled() else None
+        if kept_as is not None and (kept := render_cache.get(kept_as, ".pdf")) is not None:
+            progress(90, "charts")
+            return kept
         progress(30, "layout")
         total = max(len(drawer), 1)
         fetcher = chart_fetcher(drawer, lambda served: progress(40 + 50 * served // total, "charts"))
         try:
-            document = HTML(string=document_html, url_fetcher=fetcher).render()
+            laid_out = HTML(string=document_html, url_fetcher=fetcher).render()
             progress(40, "charts")
-            pdf = bytes(document.write_pdf())
+            pdf = bytes(laid_out.write_pdf())
         except FatalURLFetchingError as error:
             raise (fetcher.error or error.__cause__ or error) from None
         if fetcher.error is not None:
             raise fetcher.error
+        if kept_as is not None:
+            render_cache.put(kept_as, ".pdf", pdf)
         return pdf
     finally:
         drawer.close()

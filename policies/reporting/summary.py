@@ -18,11 +18,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from policies.charts.suite import rule_labels
+from policies.charts.suite import rule_labels, unchanged_note
+from policies.formatting import count, fixed, number, share
 from policies.models.exercises import Method
 from policies.selectors.analysis_results import RULES, AnalysisResults
 from policies.selectors.report_content import RoundSummary
-from policies.templatetags.report_format import count, fixed, number, share
 
 WEIGHT_MARGIN = 0.10  # a weight this close (in share of the total) to displacing the top option is a warning
 ACCEPTABILITY_TOLERANCE = 1e-9
@@ -40,9 +40,11 @@ def score(value: float, digits: int = 3) -> str:
     return "–" if not math.isfinite(value) else fixed(value, digits)
 
 
-def sentence(template: str, **values: object) -> SafeString:
+def sentence(template: str, **values: str | int) -> SafeString:
     """A translated sentence with its placeholders filled: the text is escaped, SafeString values kept."""
-    return mark_safe(conditional_escape(template) % {k: conditional_escape(v) for k, v in values.items()})
+    return mark_safe(
+        conditional_escape(template) % {k: conditional_escape(str(v)) for k, v in values.items()}
+    )
 
 
 def strong(text: str) -> SafeString:
@@ -72,6 +74,8 @@ class Check:
     name: str
     finding: str
     holds: bool
+    # False: the check could not be made (scenarios nobody judged), so it gives no verdict either way.
+    assessed: bool = True
 
 
 @dataclass(frozen=True)
@@ -200,11 +204,12 @@ def _weights(
             )
         )
     margin = float(margins[k])
-    finding = _("The nearest change: %(criterion)s by %(points)s percentage points (now %(now)s).") % {
-        "criterion": criteria[k],
-        "points": number(100 * margin, 0),
-        "now": pct(now[k]),
-    }
+    moved = round(100 * margin)
+    finding = ngettext(
+        "The nearest change: %(criterion)s by %(points)s percentage point (now %(now)s).",
+        "The nearest change: %(criterion)s by %(points)s percentage points (now %(now)s).",
+        moved,
+    ) % {"criterion": criteria[k], "points": number(100 * margin, 0), "now": pct(now[k])}
     return out, Check(_("Weights"), finding, margin >= WEIGHT_MARGIN)
 
 
@@ -247,6 +252,11 @@ def _smaa(bundle: AnalysisResults, names: list[str], i: int) -> tuple[list[SafeS
 def _scenarios(bundle: AnalysisResults, names: list[str], i: int) -> tuple[list[SafeString], Check | None]:
     analysis = bundle.scenarios
     if analysis is None:
+        if bundle.scenarios_assessed is False and len(bundle.options) >= 2:
+            not_assessed = _(
+                "Not assessed: nobody judged the options under the %(count)s scenarios in play."
+            ) % {"count": len(bundle.all_scenarios)}
+            return [sentence(not_assessed)], Check(_("Scenarios"), not_assessed, False, assessed=False)
         return [], None
     labels = rule_labels(analysis.alpha)
     choices = analysis.choices
@@ -265,6 +275,10 @@ def _scenarios(bundle: AnalysisResults, names: list[str], i: int) -> tuple[list[
             best=best_in,
         )
     ]
+    # The counts above include the scenarios nobody judged, which repeat the baseline: the reader is told which,
+    # lest "best in 3 scenarios" read as three futures weighed when only one was.
+    if analysis.unchanged:
+        out.append(sentence(unchanged_note(analysis).strip()))
     others = [
         _("%(rule)s prefers %(option)s")
         % {"rule": labels[rule], "option": join([names[j] for j in choices[rule]])}
@@ -277,7 +291,7 @@ def _scenarios(bundle: AnalysisResults, names: list[str], i: int) -> tuple[list[
         "count": len(choosing),
         "total": len(RULES),
         "rules": join([labels[r] for r in choosing]) or "–",
-    }
+    } + unchanged_note(analysis)
     return out, Check(_("Scenarios"), finding, 2 * len(choosing) > len(RULES))
 
 
@@ -377,23 +391,31 @@ def executive_summary(
                 checks.append(check)
     sentences += _consensus(bundle, rounds)
 
-    passed = sum(c.holds for c in checks)
-    if not checks:
+    not_assessed = [c for c in checks if not c.assessed]
+    checks_made = [c for c in checks if c.assessed]
+    passed = sum(c.holds for c in checks_made)
+    if not checks_made:
         verdict = ""
-    elif passed == len(checks):
+    elif passed == len(checks_made):
         verdict = _("The recommendation is robust: it holds on all %(total)s checks below.") % {
-            "total": len(checks)
+            "total": len(checks_made)
         }
-    elif 2 * passed >= len(checks):
+    elif 2 * passed >= len(checks_made):
         verdict = _(
             "The recommendation is fairly robust: it holds on %(passed)s of the %(total)s checks below; read "
             "the exceptions before deciding."
-        ) % {"passed": passed, "total": len(checks)}
+        ) % {"passed": passed, "total": len(checks_made)}
     else:
         verdict = _(
             "The recommendation is fragile: it holds on only %(passed)s of the %(total)s checks below; treat "
             "it as provisional."
-        ) % {"passed": passed, "total": len(checks)}
+        ) % {"passed": passed, "total": len(checks_made)}
+    if not_assessed and verdict:
+        verdict += " " + ngettext(
+            "%(count)s check was not assessed and counts neither way.",
+            "%(count)s checks were not assessed and count neither way.",
+            len(not_assessed),
+        ) % {"count": len(not_assessed)}
 
     accept = bundle.smaa.rank_acceptability if bundle.smaa is not None else None
     sa = bundle.scenarios

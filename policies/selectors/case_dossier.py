@@ -8,7 +8,7 @@ makes is the same for a case of three items as for a case of three hundred: no N
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from policies.models import (
     Actor,
@@ -23,7 +23,7 @@ from policies.models import (
 )
 
 
-def _evidence_with_source() -> Prefetch:
+def _evidence_with_source() -> Prefetch[str, QuerySet[Evidence]]:
     """The `evidence` of any case item, each with the source it cites (one query for the whole list)."""
     return Prefetch("evidence", queryset=Evidence.objects.select_related("source").order_by("position", "pk"))
 

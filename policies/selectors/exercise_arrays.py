@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from django.db.models import QuerySet
 from numpy.typing import NDArray
 
 from policies.models import (
@@ -37,6 +38,9 @@ class ExerciseArrays:
         where not compared yet); scenario_pairwise: scenarios x participants x criteria x criteria, with the
         same baseline fallback as `scenario_weights`.
     weighting_method: how the exercise elicits weights; AHP exercises aggregate the pairwise matrices.
+    scenario_judged: scenarios x participants, True where the participant gave at least one judgment of their
+        own for the scenario (a score, or weights when weights differ by scenario). The fallbacks above make an
+        unjudged scenario look like the baseline; this says which scenarios were actually assessed.
     """
 
     options: list[Option]
@@ -44,7 +48,7 @@ class ExerciseArrays:
     scenarios: list[Scenario]
     participants: list[Participant]
     types: NDArray[np.int8]
-    scale_min: NDArray[np.float64]
+    scale_min: NDArray[np.float64]  # each criterion's scale in this exercise (`score_scale`)
     scale_max: NDArray[np.float64]
     weights: NDArray[np.float64]
     scores: NDArray[np.float64]
@@ -55,6 +59,16 @@ class ExerciseArrays:
     scenario_pairwise: NDArray[np.float64]
     weighting_method: str
     weights_by_scenario: bool
+    scenario_judged: NDArray[np.bool_]
+
+
+def score_scale(exercise: Exercise, criterion: Criterion) -> tuple[float, float]:
+    """The scale a criterion is scored on in an exercise: the exercise's own when its set-up fixed one, else the
+    criterion's. Scores are checked against it, unscored cells sit at its middle, and spreads are read as a
+    share of it."""
+    if exercise.scale_min is not None and exercise.scale_max is not None:
+        return exercise.scale_min, exercise.scale_max
+    return criterion.scale_min, criterion.scale_max
 
 
 def reciprocal_matrices(
@@ -79,6 +93,13 @@ def baseline_fallback(specific: NDArray[np.float64], baseline: NDArray[np.float6
     return np.where(np.isnan(specific), baseline[np.newaxis], specific)
 
 
+def counted_participants(exercise: Exercise) -> QuerySet[Participant]:
+    """The participants the results count ("4 of 4 participants") on every surface: people who judge or were
+    invited to (members enrolled by judging, people who joined by the code, a case file's personas), not a
+    facilitator whose row exists only because they commented (`Participant.judging`)."""
+    return exercise.participants.filter(judging=True)
+
+
 def exercise_arrays(
     exercise: Exercise, *, round: int | None = None, only: Sequence[Participant] | None = None
 ) -> ExerciseArrays:
@@ -92,11 +113,8 @@ def exercise_arrays(
     options = list(exercise.options.order_by("position", "pk"))
     criteria = list(exercise.criteria.order_by("position", "pk"))
     scenarios = list(exercise.scenarios.order_by("position", "pk"))
-    people = (
-        exercise.participants.all()
-        if only is None
-        else exercise.participants.filter(pk__in=[p.pk for p in only])
-    )
+    counted = counted_participants(exercise)
+    people = counted if only is None else counted.filter(pk__in=[p.pk for p in only])
     participants = list(people.order_by("pk"))
     o_index = {o.pk: i for i, o in enumerate(options)}
     c_index = {c.pk: i for i, c in enumerate(criteria)}
@@ -107,7 +125,11 @@ def exercise_arrays(
     by_scenario = bool(exercise.weights_by_scenario) and n_s > 0
     weights = np.full((n_p, n_c), np.nan)
     weights_only = np.full((n_s, n_p, n_c), np.nan)
-    judged_by = {"participant__in": participants} if only is not None else {"participant__exercise": exercise}
+    judged_by: dict[str, object] = (
+        {"participant__in": participants}
+        if only is not None
+        else {"participant__exercise": exercise, "participant__judging": True}
+    )
     weight_rows = WeightJudgment.objects.filter(**judged_by, round__lte=round_)
     if not by_scenario:
         weight_rows = weight_rows.filter(scenario__isnull=True)
@@ -154,15 +176,21 @@ def exercise_arrays(
         elif s_id in s_index:
             scenario_only[(s_index[s_id], *cell)] = value
     scenario_scores = baseline_fallback(scenario_only, scores)
+    judged = np.any(~np.isnan(scenario_only), axis=(2, 3)) if n_o and n_c else np.zeros((n_s, n_p), bool)
+    if by_scenario and n_c:
+        judged |= np.any(~np.isnan(weights_only), axis=2)
+        off_diagonal = ~np.eye(n_c, dtype=bool)
+        judged |= np.any(~np.isnan(pairwise_only[:, :, off_diagonal]), axis=2)
 
+    scales = [score_scale(exercise, c) for c in criteria]
     return ExerciseArrays(
         options=options,
         criteria=criteria,
         scenarios=scenarios,
         participants=participants,
         types=np.array([c.sign for c in criteria], dtype=np.int8),
-        scale_min=np.array([c.scale_min for c in criteria], dtype=float),
-        scale_max=np.array([c.scale_max for c in criteria], dtype=float),
+        scale_min=np.array([low for low, _high in scales], dtype=float),
+        scale_max=np.array([high for _low, high in scales], dtype=float),
         weights=weights,
         scores=scores,
         scenario_scores=scenario_scores,
@@ -172,4 +200,38 @@ def exercise_arrays(
         scenario_pairwise=baseline_fallback(pairwise_only, pairwise),
         weighting_method=exercise.weighting_method,
         weights_by_scenario=by_scenario,
+        scenario_judged=judged,
     )
+
+
+def preference_options(
+    criteria: Sequence[Criterion], scale_min: NDArray[np.float64], scale_max: NDArray[np.float64]
+) -> dict[str, object]:
+    """PROMETHEE II's per-criterion preference functions and thresholds, as `policies.analysis` reads them.
+
+    Thresholds are set in each criterion's own units; where the exercise scores on a scale of its own
+    (`score_scale`), they are stretched in proportion. A function whose threshold is missing falls back to
+    "usual". Empty (the method's defaults) when every criterion uses "usual".
+    """
+    needs = {"q": {"u-shape", "level", "linear"}, "p": {"v-shape", "level", "linear"}, "s": {"gaussian"}}
+    fields = {"q": "indifference_threshold", "p": "preference_threshold", "s": "gaussian_spread"}
+    kinds: list[str] = []
+    values = {name: np.zeros(len(criteria)) for name in fields}
+    for j, criterion in enumerate(criteria):
+        kind = criterion.preference_function or "usual"
+        own = criterion.scale_max - criterion.scale_min
+        stretch = (scale_max[j] - scale_min[j]) / own if own > 0 else 1.0
+        given = {name: getattr(criterion, field) for name, field in fields.items()}
+        if any(kind in needs[name] and given[name] is None for name in fields):
+            kind = "usual"
+        for name in fields:
+            if kind in needs[name]:
+                values[name][j] = float(given[name]) * stretch
+        kinds.append(kind)
+    if all(kind == "usual" for kind in kinds):
+        return {}
+    options: dict[str, object] = {"preference": tuple(kinds)}
+    for name in fields:
+        if any(kind in needs[name] for kind in kinds):
+            options[name] = values[name]
+    return options

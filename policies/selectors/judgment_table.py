@@ -1,13 +1,18 @@
-"""Every judgment of an exercise, all rounds, as flat rows: the CSV export and the workbook share them."""
+"""Every judgment of an exercise a reader may see, as flat rows: the CSV export and the workbook share them.
+
+Rows hold only the rounds the reader's view opens (policies.selectors.visibility), and participants under the
+label that view gives them.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from policies.formatting import display_name
 from policies.models import Exercise, ScoreJudgment, WeightJudgment
 from policies.models.fields import localize
-from policies.selectors.workshop import display_name
+from policies.selectors.visibility import Visibility
 
 
 @dataclass(frozen=True)
@@ -24,10 +29,8 @@ class JudgmentRow:
     updated: datetime
 
 
-def judgment_rows(exercise: Exercise) -> list[JudgmentRow]:
-    names = {
-        p.pk: display_name(p, exercise=exercise, for_facilitator=False) for p in exercise.participants.all()
-    }
+def judgment_rows(exercise: Exercise, seen: Visibility) -> list[JudgmentRow]:
+    names = {p.pk: seen.label(p) for p in exercise.participants.all()}
     baseline = _("baseline")
     rows = [
         JudgmentRow(
@@ -35,14 +38,14 @@ def judgment_rows(exercise: Exercise) -> list[JudgmentRow]:
             w.round,
             "weight",
             "",
-            localize(w.criterion.name),
-            localize(w.scenario.name) if w.scenario_id else "",
+            display_name(w.criterion),
+            display_name(w.scenario) if w.scenario_id else "",
             w.value,
             None,
             localize(w.rationale),
             w.updated,
         )
-        for w in WeightJudgment.objects.filter(participant__exercise=exercise)
+        for w in WeightJudgment.objects.filter(participant__exercise=exercise, round__lte=seen.last_round)
         .select_related("criterion", "scenario")
         .order_by("participant_id", "round", "scenario__position", "criterion__position", "criterion_id")
     ]
@@ -51,15 +54,15 @@ def judgment_rows(exercise: Exercise) -> list[JudgmentRow]:
             names[s.participant_id],
             s.round,
             "score",
-            localize(s.option.name),
-            localize(s.criterion.name),
-            localize(s.scenario.name) if s.scenario_id else baseline,
+            display_name(s.option),
+            display_name(s.criterion),
+            display_name(s.scenario) if s.scenario_id else baseline,
             s.value,
             s.confidence,
             localize(s.rationale),
             s.updated,
         )
-        for s in ScoreJudgment.objects.filter(participant__exercise=exercise)
+        for s in ScoreJudgment.objects.filter(participant__exercise=exercise, round__lte=seen.last_round)
         .select_related("option", "criterion", "scenario")
         .order_by(
             "participant_id", "round", "scenario__position", "option__position", "criterion__position", "pk"

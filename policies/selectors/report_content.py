@@ -1,9 +1,8 @@
 """What the PDF report reads besides the analysis bundle: the case texts, the evidence annex, the workshop's
 rounds and each participant's own judgments.
 
-Numbers come from `analysis_results` (the results screen's bundle), `workshop.cell_stats` and
-`exercise_arrays`; this module only reads and arranges them. Participants are named as the exercise's
-anonymity setting allows a reader who was not a facilitator (`workshop.display_name`, for_facilitator=False).
+Numbers come from `analysis_results` (the results screen's bundle, one per round for the table of rounds); this
+module only reads and arranges them. Participants are named by the bundle's visibility, the reader's view.
 """
 
 import math
@@ -13,23 +12,19 @@ import numpy as np
 from django.db.models import Count
 from django.utils.translation import gettext_lazy
 
-from policies import analysis
+from policies.formatting import display_name, number
 from policies.models import (
     Criterion,
     Evidence,
     Exercise,
     Option,
-    Participant,
     Scenario,
     ScoreJudgment,
     SourceDocument,
     WeightJudgment,
 )
-from policies.models.exercises import Anonymity
 from policies.models.fields import localize
-from policies.selectors.exercise_arrays import exercise_arrays
-from policies.selectors.workshop import cell_stats, display_name, participant_rankings
-from policies.templatetags.report_format import number
+from policies.selectors.analysis_results import AnalysisRequest, AnalysisResults, analysis_results
 
 # Labels of the source kinds used in case files; any other kind is shown as written, underscores as spaces.
 SOURCE_KINDS = {
@@ -103,6 +98,7 @@ class ScenarioEntry:
     probability: float
     states: list[tuple[str, str]]  # (driver, state)
     evidence: list[str]
+    assessed: bool = True  # somebody judged the options under it (the bundle's `assessed`)
 
     @property
     def has_probability(self) -> bool:
@@ -180,10 +176,8 @@ class ReportContent:
     participant_names: list[str]  # every participant of the exercise, in `exercise_arrays` order
     scenario_names: list[str]  # the scenarios in play, in display order
     criterion_names: list[str]  # the exercise's criteria (leaves) in display order
-
-
-def _number(value: float) -> str:
-    return number(value)
+    withheld: str  # what the report leaves out for its reader, and why ("" when nothing)
+    assessed_count: int = 0  # how many scenarios in play somebody judged the options under
 
 
 def _evidence(exercise: Exercise) -> tuple[list[SourceEntry], dict[int, str]]:
@@ -206,7 +200,10 @@ def _refs(items: list[Evidence], labels: dict[int, str]) -> list[str]:
     return found
 
 
-def _rounds(exercise: Exercise) -> list[RoundSummary]:
+def _rounds(bundle: AnalysisResults) -> list[RoundSummary]:
+    """The consensus at the end of every round the reader may see, each from that round's own bundle: the
+    numbers the dashboard showed when the round closed."""
+    exercise, seen = bundle.exercise, bundle.visibility
     counts = dict(
         ScoreJudgment.objects.filter(participant__exercise=exercise, scenario=None)
         .values_list("round")
@@ -214,57 +211,44 @@ def _rounds(exercise: Exercise) -> list[RoundSummary]:
         .annotate(n=Count("pk"))
     )
     rounds = []
-    for r in range(1, exercise.current_round + 1):
-        stats = cell_stats(exercise, round=r, with_rationales=False)
-        judged = [c for c in stats if c.n > 0]
-        arrays = exercise_arrays(exercise, round=r)
-        scorers = int(np.any(~np.isnan(arrays.scores), axis=(1, 2)).sum()) if arrays.participants else 0
-        rankings = participant_rankings(arrays)
-        w: float | None = None
-        if rankings.shape[0] >= 2 and rankings.shape[1] >= 2:
-            try:
-                w = analysis.kendall_w(rankings)
-            except ValueError:
-                w = None
+    for r in range(1, seen.last_round + 1):
+        at = (
+            bundle
+            if r == bundle.round
+            else analysis_results(exercise, AnalysisRequest(round=r), visibility=seen)
+        )
+        consensus = at.consensus
+        judged = consensus.result.n_judgments > 0
         rounds.append(
             RoundSummary(
                 round=r,
-                scorers=scorers,
+                scorers=at.participants_scoring,
                 new_judgments=int(counts.get(r, 0)),
-                judged=len(judged),
-                agreed=sum(c.consensus for c in judged),
-                median_spread=float(np.median([c.relative_iqr for c in judged])) if judged else math.nan,
-                kendall_w=w,
+                judged=consensus.judged,
+                agreed=consensus.agreed_count,
+                median_spread=float(np.median(consensus.relative_iqr[judged])) if judged.any() else math.nan,
+                kendall_w=consensus.kendall_w,
             )
         )
     return rounds
 
 
-def _disputed(exercise: Exercise) -> list[DisputedCell]:
-    stats = [c for c in cell_stats(exercise, with_rationales=True) if c.n >= 2 and not c.consensus]
-    stats.sort(key=lambda c: (-c.relative_iqr, -c.iqr))
+def _disputed(bundle: AnalysisResults) -> list[DisputedCell]:
     return [
         DisputedCell(
-            localize(c.option.name) or c.option.key,
-            localize(c.criterion.name) or c.criterion.key,
-            c.n,
-            c.median,
-            c.iqr,
-            c.rationales,
+            display_name(c.option), display_name(c.criterion), c.n, c.median, c.iqr, list(c.rationales)
         )
-        for c in stats[:DISPUTED_WITH_RATIONALES]
+        for c in bundle.disputed_cells(limit=DISPUTED_WITH_RATIONALES, with_rationales=True)
     ]
 
 
-def _participants(
-    exercise: Exercise, participants: list[Participant], names: list[str]
-) -> list[ParticipantJudgments]:
-    arrays = exercise_arrays(exercise)
-    options = [localize(o.name) or o.key for o in arrays.options]
-    criteria = [localize(c.name) or c.key for c in arrays.criteria]
+def _participants(bundle: AnalysisResults) -> list[ParticipantJudgments]:
+    arrays = bundle.arrays
+    exercise = bundle.exercise
+    options = [display_name(o) for o in arrays.options]
+    criteria = [display_name(c) for c in arrays.criteria]
     o_index = {o.pk: i for i, o in enumerate(arrays.options)}
     c_index = {c.pk: j for j, c in enumerate(arrays.criteria)}
-    p_index = {p.pk: k for k, p in enumerate(arrays.participants)}
     rationale: dict[tuple[int, int], str] = {}
     for p_id, c_id, text in (
         WeightJudgment.objects.filter(
@@ -275,7 +259,7 @@ def _participants(
     ):
         rationale[(p_id, c_id)] = localize(text) if text else ""
     changes: dict[int, dict[tuple[int, int, int], float]] = {}
-    scenario_names = {s.pk: localize(s.name) or s.key for s in arrays.scenarios}
+    scenario_names = {s.pk: display_name(s) for s in arrays.scenarios}
     for p_id, o_id, c_id, s_id, value in (
         ScoreJudgment.objects.filter(
             participant__exercise=exercise, scenario__isnull=False, round__lte=arrays.round
@@ -285,10 +269,9 @@ def _participants(
     ):
         if o_id in o_index and c_id in c_index and s_id in scenario_names:
             changes.setdefault(p_id, {})[(s_id, o_id, c_id)] = value
-    show_profile = exercise.anonymity == Anonymity.NAMED
+    show_profile = bundle.visibility.identities
     found = []
-    for participant, name in zip(participants, names, strict=True):
-        k = p_index[participant.pk]
+    for k, (participant, name) in enumerate(zip(arrays.participants, bundle.labels, strict=True)):
         points = arrays.weights[k]
         total = float(np.nansum(points))
         weights = [
@@ -301,7 +284,7 @@ def _participants(
             for j, c in enumerate(arrays.criteria)
         ]
         scores = arrays.scores[k]
-        rows = [(options[i], [_number(v) for v in scores[i]]) for i in range(len(options))]
+        rows = [(options[i], [number(v) for v in scores[i]]) for i in range(len(options))]
         own = changes.get(participant.pk, {})
         cells = sorted(
             {(o_id, c_id) for _s, o_id, c_id in own}, key=lambda cell: (o_index[cell[0]], c_index[cell[1]])
@@ -310,9 +293,9 @@ def _participants(
             ScenarioRow(
                 options[o_index[o_id]],
                 criteria[c_index[c_id]],
-                _number(scores[o_index[o_id], c_index[c_id]]),
+                number(scores[o_index[o_id], c_index[c_id]]),
                 [
-                    _number(own[(s.pk, o_id, c_id)]) if (s.pk, o_id, c_id) in own else ""
+                    number(own[(s.pk, o_id, c_id)]) if (s.pk, o_id, c_id) in own else ""
                     for s in arrays.scenarios
                 ],
             )
@@ -332,24 +315,18 @@ def _participants(
     return found
 
 
-def report_content(
-    exercise: Exercise,
-    *,
-    options: list[Option],
-    criteria: list[Criterion],
-    scenarios: list[Scenario],
-    participants: list[Participant],
-    ranks: list[int],
-    group_weights: list[float],
-    participant_weights: np.ndarray,
-    probabilities: list[float] | None,
-) -> ReportContent:
-    """Everything the report shows beyond the analysis bundle.
-
-    ``options``, ``criteria``, ``scenarios`` and ``participants`` come from the bundle (display order),
-    with ``ranks``, ``group_weights``, ``participant_weights`` (participants x criteria, rows summing to 1,
-    NaN = not weighted) and the scenario ``probabilities`` it computed, so the tables match its charts.
-    """
+def report_content(bundle: AnalysisResults) -> ReportContent:
+    """Everything the report shows beyond the analysis bundle, arranged in the bundle's display order so the
+    tables match its charts."""
+    exercise = bundle.exercise
+    options, criteria = bundle.options, bundle.criteria
+    scenarios = list(bundle.all_scenarios)
+    ranks = [int(r) for r in bundle.ranks]
+    group_weights = [float(w) for w in bundle.weights.group]
+    participant_weights = bundle.weights.participants
+    analysed = bundle.scenarios
+    columns = [analysed.column(s) if analysed is not None else None for s in scenarios]
+    probabilities = [float(p) for p in analysed.robustness.probabilities] if analysed is not None else []
     sources, labels = _evidence(exercise)
     option_objects = {
         o.pk: o
@@ -359,9 +336,7 @@ def report_content(
         OptionEntry(
             option=o,
             rank=ranks[i] if i < len(ranks) else None,
-            actors=[
-                localize(a.name) or a.key for a in option_objects[o.pk].actors.order_by("position", "pk")
-            ],
+            actors=[display_name(a) for a in option_objects[o.pk].actors.order_by("position", "pk")],
             evidence=_refs(list(option_objects[o.pk].evidence.all()), labels),
         )
         for i, o in enumerate(options)
@@ -431,24 +406,26 @@ def report_content(
         scenario_entries.append(
             ScenarioEntry(
                 scenario=full,
-                probability=probabilities[k] if probabilities is not None else math.nan,
+                probability=math.nan if columns[k] is None else probabilities[columns[k]],  # type: ignore[index]
                 states=[(localize(st.driver.name), localize(st.name)) for st in states],
                 evidence=_refs(list(full.evidence.all()), labels),
+                assessed=bundle.assessed[k],
             )
         )
 
-    names = [display_name(p, exercise=exercise, for_facilitator=False) for p in participants]
     return ReportContent(
         sources=sources,
         evidence_count=len(labels),
         options=option_entries,
         criteria=criterion_rows,
         scenarios=scenario_entries,
-        rounds=_rounds(exercise),
-        disputed=_disputed(exercise),
+        rounds=_rounds(bundle),
+        disputed=_disputed(bundle),
         consensus_threshold=exercise.consensus_threshold,
-        participants=_participants(exercise, participants, names),
-        participant_names=names,
-        scenario_names=[localize(s.name) or s.key for s in scenarios],
-        criterion_names=[localize(c.name) or c.key for c in criteria],
+        participants=_participants(bundle),
+        participant_names=bundle.labels,
+        scenario_names=[display_name(s) for s in scenarios],
+        assessed_count=sum(bundle.assessed),
+        criterion_names=[display_name(c) for c in criteria],
+        withheld=bundle.visibility.withheld,
     )

@@ -280,7 +280,7 @@ def _scenario_checks(
         combos = np.array([scenario_combos[s] for s in complete], dtype=np.int64)
         totals, minimums = combination_consistency(counts, matrix, combos)
         ranked_codes = np.ravel_multi_index(ranked.T, counts) if len(ranked) else np.zeros(0, dtype=np.intp)
-        codes = np.ravel_multi_index(combos.T, counts)
+        codes = np.ravel_multi_index(tuple(combos.T), counts)
         for scenario, code, total, minimum in zip(
             complete, codes.tolist(), totals.tolist(), minimums.tolist(), strict=True
         ):

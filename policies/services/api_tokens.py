@@ -5,7 +5,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ def hash_secret(secret: str) -> str:
 
 
 def create_token(
-    *, user: AbstractBaseUser, name: str, scopes: Iterable[str], expires: datetime | None = None
+    *, user: User, name: str, scopes: Iterable[str], expires: datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns it with its secret, which is never stored and cannot be shown again."""
     name = name.strip()

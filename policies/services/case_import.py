@@ -1,24 +1,32 @@
 """Write a validated case file into the database.
 
 Objects are matched by their key, so importing the same file twice changes nothing, and re-importing an
-edited file updates in place without touching the judgments of live exercises.
+edited file updates in place. A file's exercises carry its personas' judgments, written through the judgment
+service (`replace_judgments`). People who take part in a live exercise (members, guests) are never overwritten
+unless the importer asks for it explicitly (`replace_people`), and the outcome says whose judgments went.
+Who may import what is settled by the caller (services.case_files for the web and the API).
 """
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.utils.translation import gettext as _
 
 from policies.casefile.schema import CaseFile, ExerciseItem, PairwiseItem
 from policies.models import (
     Actor,
     Case,
     Criterion,
+    CrossImpact,
     Driver,
     DriverState,
     Evidence,
     Exercise,
+    ImpactJudgment,
     Option,
     PairwiseJudgment,
     Participant,
+    ReferenceValue,
     Scenario,
     ScoreJudgment,
     SourceDocument,
@@ -26,10 +34,43 @@ from policies.models import (
     Team,
     WeightJudgment,
 )
+from policies.services.impact_judgments import replace_impact_judgments
+from policies.services.judgments import ImportedJudgments, replace_judgments
+from policies.services.participants import add_persona
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did beyond writing the file's items: whose judgments it replaced."""
+
+    case: Case | None = None
+    replaced: list[str] = field(default_factory=list)
+    unchanged: bool = False  # an update whose file matched the case: nothing was written
+
+
+class PeopleInTheWay(Exception):
+    """The file would replace the judgments of people who take part in an exercise; nothing was written."""
+
+    def __init__(self, people: list[str]) -> None:
+        super().__init__(
+            _(
+                "The file holds judgments for people who take part in the team's exercises (%(people)s). "
+                "Importing it would replace what they judged: ask for that explicitly to go on."
+            )
+            % {"people": ", ".join(people)}
+        )
+        self.people = people
 
 
 @transaction.atomic
-def import_case(*, case_file: CaseFile, team: Team | None) -> Case:
+def import_case(
+    *,
+    case_file: CaseFile,
+    team: Team | None,
+    replace_people: bool = False,
+    outcome: ImportOutcome | None = None,
+) -> Case:
+    outcome = outcome if outcome is not None else ImportOutcome()
     header = case_file.case
     case, _ = Case.objects.update_or_create(
         team=team,
@@ -77,15 +118,15 @@ def import_case(*, case_file: CaseFile, team: Team | None) -> Case:
         actor.evidence.set([evidence[key] for key in item.evidence])
         actors[item.id] = actor
     states: dict[tuple[str, str], DriverState] = {}
-    for position, item in enumerate(case_file.drivers):
+    for position, driver_item in enumerate(case_file.drivers):
         driver, _ = Driver.objects.update_or_create(
             case=case,
-            key=item.id,
-            defaults={"position": position, "name": item.name, "description": item.description},
+            key=driver_item.id,
+            defaults={"position": position, "name": driver_item.name, "description": driver_item.description},
         )
-        driver.evidence.set([evidence[key] for key in item.evidence])
-        for state_position, state_item in enumerate(item.states):
-            states[(item.id, state_item.id)] = DriverState.objects.update_or_create(
+        driver.evidence.set([evidence[key] for key in driver_item.evidence])
+        for state_position, state_item in enumerate(driver_item.states):
+            states[(driver_item.id, state_item.id)] = DriverState.objects.update_or_create(
                 driver=driver,
                 key=state_item.id,
                 defaults={
@@ -98,48 +139,71 @@ def import_case(*, case_file: CaseFile, team: Team | None) -> Case:
     StateConsistency.objects.bulk_create(
         StateConsistency(
             case=case,
-            state_a=states[tuple(item.a)],
-            state_b=states[tuple(item.b)],
+            state_a=states[item.a],
+            state_b=states[item.b],
             value=item.value,
             note=item.note,
         )
         for item in case_file.consistency
     )
+    CrossImpact.objects.filter(case=case).delete()
+    for impact_item in case_file.cross_impacts:
+        impact = CrossImpact.objects.create(
+            case=case,
+            source=states[impact_item.source],
+            target=states[impact_item.target],
+            value=impact_item.value,
+            reason=impact_item.reason,
+            illustrative=impact_item.illustrative,
+        )
+        impact.evidence.set([evidence[key] for key in impact_item.evidence])
     scenarios = {}
-    for position, item in enumerate(case_file.scenarios):
+    for position, scenario_item in enumerate(case_file.scenarios):
         scenario, _ = Scenario.objects.update_or_create(
             case=case,
-            key=item.id,
+            key=scenario_item.id,
             defaults={
                 "position": position,
-                "name": item.name,
-                "narrative": item.narrative,
-                "plausibility": item.plausibility,
+                "name": scenario_item.name,
+                "narrative": scenario_item.narrative,
+                "plausibility": scenario_item.plausibility,
+                "origin": scenario_item.origin,
             },
         )
-        scenario.states.set([states[(driver, state)] for driver, state in item.states.items()])
-        scenario.evidence.set([evidence[key] for key in item.evidence])
-        scenarios[item.id] = scenario
+        scenario.states.set([states[(driver, state)] for driver, state in scenario_item.states.items()])
+        scenario.evidence.set([evidence[key] for key in scenario_item.evidence])
+        scenarios[scenario_item.id] = scenario
     options = {}
-    for position, item in enumerate(case_file.options):
+    for position, option_item in enumerate(case_file.options):
         option, _ = Option.objects.update_or_create(
             case=case,
-            key=item.id,
+            key=option_item.id,
             defaults={
                 "position": position,
-                "name": item.name,
-                "description": item.description,
-                "instruments": item.instruments,
-                "risks": item.risks,
+                "name": option_item.name,
+                "description": option_item.description,
+                "instruments": option_item.instruments,
+                "risks": option_item.risks,
             },
         )
-        option.actors.set([actors[key] for key in item.actors])
-        option.evidence.set([evidence[key] for key in item.evidence])
-        options[item.id] = option
+        option.actors.set([actors[key] for key in option_item.actors])
+        option.evidence.set([evidence[key] for key in option_item.evidence])
+        options[option_item.id] = option
     criteria = _import_criteria(case, case_file, evidence)
+    # The file's reference values replace the case's, like its consistency ratings.
+    ReferenceValue.objects.filter(case=case).delete()
+    ReferenceValue.objects.bulk_create(
+        ReferenceValue(
+            case=case, option=options[item.option], criterion=criteria[item.criterion], value=item.value
+        )
+        for item in case_file.reference_values
+    )
     if team is not None:
-        for item in case_file.exercises:
-            _import_exercise(case, team, item, options, criteria, scenarios)
+        for exercise_item in case_file.exercises:
+            _import_exercise(
+                case, team, exercise_item, options, criteria, scenarios, states, replace_people, outcome
+            )
+    outcome.case = case
     return case
 
 
@@ -150,6 +214,7 @@ def _import_criteria(case: Case, case_file: CaseFile, evidence: dict[str, Eviden
     ordered = sorted(enumerate(case_file.criteria), key=lambda pair: pair[1].parent is not None)
     for position, item in ordered:
         scale = item.scale
+        preference = item.preference
         criterion, _ = Criterion.objects.update_or_create(
             case=case,
             key=item.id,
@@ -165,6 +230,10 @@ def _import_criteria(case: Case, case_file: CaseFile, evidence: dict[str, Eviden
                 "unit": scale.unit if scale else "points",
                 "scale_low": scale.low if scale else {},
                 "scale_high": scale.high if scale else {},
+                "preference_function": preference.function if preference else "usual",
+                "indifference_threshold": preference.q if preference else None,
+                "preference_threshold": preference.p if preference else None,
+                "gaussian_spread": preference.s if preference else None,
             },
         )
         criterion.evidence.set([evidence[key] for key in item.evidence])
@@ -179,67 +248,100 @@ def _import_exercise(
     options: dict[str, Option],
     criteria: dict[str, Criterion],
     scenarios: dict[str, Scenario],
+    states: dict[tuple[str, str], DriverState],
+    replace_people: bool,
+    outcome: ImportOutcome,
 ) -> Exercise:
-    exercise, _ = Exercise.objects.update_or_create(
+    # A file holding an exercise deleted recently brings it back (with the file's content): its identifier is
+    # still taken until the purge.
+    exercise, _created = Exercise.all_objects.update_or_create(
         team=team,
         case=case,
         key=item.id,
         defaults={
+            "deleted": None,
+            "deleted_by": None,
             "title": item.title,
             "description": item.description,
             "weights_by_scenario": item.weights_by_scenario,
             "weighting_method": item.weighting_method,
+            # Stored as [source state id, target state id], as the facilitator's choice is.
+            "impact_cells": sorted([states[c.source].pk, states[c.target].pk] for c in item.impact_cells),
         },
     )
     exercise.options.set([options[key] for key in item.options])
     exercise.criteria.set([criteria[key] for key in item.criteria])
     exercise.scenarios.set([scenarios[key] for key in item.scenarios])
-    participants = {
-        p.id: Participant.objects.update_or_create(
-            exercise=exercise, key=p.id, defaults={"alias": p.alias, "profile": p.profile}
-        )[0]
-        for p in item.participants
-    }
-    # Judgments of the file's personas are replaced wholesale: they are data of the file, not of live users.
-    WeightJudgment.objects.filter(participant__in=participants.values()).delete()
-    ScoreJudgment.objects.filter(participant__in=participants.values()).delete()
-    PairwiseJudgment.objects.filter(participant__in=participants.values()).delete()
-    bulk_create_with_history(
-        [
-            WeightJudgment(
-                participant=participants[w.participant],
-                criterion=criteria[w.criterion],
-                scenario=scenarios[w.scenario] if w.scenario else None,
-                round=w.round,
-                value=w.value,
-                rationale=w.rationale,
+    existing = {p.key: p for p in exercise.participants.filter(key__in=[p.id for p in item.participants])}
+    people = [p for p in existing.values() if p.user_id is not None or p.is_guest]
+    if people and not replace_people:
+        raise PeopleInTheWay([f"{p.alias} ({item.id})" for p in people])
+    participants: dict[str, Participant] = {}
+    for person in item.participants:
+        found = existing.get(person.id)
+        if found is None:
+            found = add_persona(
+                exercise=exercise,
+                key=person.id,
+                alias=person.alias,
+                profile=person.profile,
+                judging=person.judging,
             )
-            for w in item.weights
-        ],
-        WeightJudgment,
+        elif found.user_id is None and not found.is_guest:
+            Participant.objects.filter(pk=found.pk).update(alias=person.alias, profile=person.profile)
+        participants[person.id] = found
+    outcome.replaced += [
+        _("%(name)s in exercise %(exercise)s") % {"name": p.alias, "exercise": item.id} for p in people
+    ]
+    replace_judgments(
+        exercise=exercise,
+        participants=list(participants.values()),
+        judgments=ImportedJudgments(
+            weights=[
+                WeightJudgment(
+                    participant=participants[w.participant],
+                    criterion=criteria[w.criterion],
+                    scenario=scenarios[w.scenario] if w.scenario else None,
+                    round=w.round,
+                    value=w.value,
+                    rationale=w.rationale,
+                )
+                for w in item.weights
+            ],
+            scores=[
+                ScoreJudgment(
+                    participant=participants[s.participant],
+                    option=options[s.option],
+                    criterion=criteria[s.criterion],
+                    scenario=scenarios[s.scenario] if s.scenario else None,
+                    round=s.round,
+                    value=s.value,
+                    rationale=s.rationale,
+                    confidence=s.confidence,
+                )
+                for s in item.scores
+            ],
+            pairwise=[
+                _pairwise(
+                    p, participants[p.participant], criteria, scenarios[p.scenario] if p.scenario else None
+                )
+                for p in item.pairwise
+            ],
+        ),
     )
-    bulk_create_with_history(
-        [
-            ScoreJudgment(
-                participant=participants[s.participant],
-                option=options[s.option],
-                criterion=criteria[s.criterion],
-                scenario=scenarios[s.scenario] if s.scenario else None,
-                round=s.round,
-                value=s.value,
-                rationale=s.rationale,
-                confidence=s.confidence,
+    replace_impact_judgments(
+        exercise=exercise,
+        participants=list(participants.values()),
+        judgments=[
+            ImpactJudgment(
+                participant=participants[i.participant],
+                source=states[i.source],
+                target=states[i.target],
+                round=i.round,
+                value=i.value,
             )
-            for s in item.scores
+            for i in item.impacts
         ],
-        ScoreJudgment,
-    )
-    bulk_create_with_history(
-        [
-            _pairwise(p, participants[p.participant], criteria, scenarios[p.scenario] if p.scenario else None)
-            for p in item.pairwise
-        ],
-        PairwiseJudgment,
     )
     return exercise
 

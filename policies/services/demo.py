@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -14,11 +15,14 @@ from policies.services.case_import import import_case
 
 DEMO_TEAM_SLUG = "demo"
 DEMO_USERS = [
+    ("owner", Role.OWNER),
     ("facilitator", Role.FACILITATOR),
     ("participant1", Role.PARTICIPANT),
     ("participant2", Role.PARTICIPANT),
     ("participant3", Role.PARTICIPANT),
 ]
+# A reserved domain (RFC 2606): demo mail goes nowhere even with a real mail server configured.
+DEMO_EMAIL_DOMAIN = "demo.example"
 DEMO_CASE_FILES = sorted((Path(settings.BASE_DIR) / "seeds").glob("*.json"))
 
 
@@ -39,7 +43,12 @@ def set_up_demo(*, password: str | None = None) -> list[DemoAccount]:
         user, _ = user_model.objects.get_or_create(username=username)
         secret = password or secrets.token_urlsafe(9)
         user.set_password(secret)
+        user.email = f"{username}@{DEMO_EMAIL_DOMAIN}"
         user.save()
+        # Verified, so the demo accounts sign in without the confirmation mail a new account gets.
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
         Membership.objects.update_or_create(team=team, user=user, defaults={"role": role})
         accounts.append(DemoAccount(username, role, secret))
     for path in DEMO_CASE_FILES:

@@ -1,6 +1,6 @@
 """Setting up an exercise on a case."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,7 @@ def create_exercise(
     *,
     case: Case,
     title: str,
+    title_translation: Mapping[str, str] | None = None,
     options: Iterable[Option],
     criteria: Iterable[Criterion],
     scenarios: Iterable[Scenario],
@@ -30,6 +31,7 @@ def create_exercise(
     consensus_threshold: float = 1.0,
     phase_minutes: int | None = None,
     weights_by_scenario: bool = False,
+    guest_retention_days: int | None = None,
 ) -> Exercise:
     """An exercise; mode "workshop" makes it facilitated and blind, starting at the briefing with a join code."""
     if case.team_id is None:
@@ -41,8 +43,9 @@ def create_exercise(
     exercise = Exercise.objects.create(
         team_id=case.team_id,
         case=case,
-        key=unique_key(Exercise.objects.filter(team_id=case.team_id, case=case), title),
-        title={(get_language() or "en")[:2]: title},
+        key=unique_key(Exercise.all_objects.filter(team_id=case.team_id, case=case), title),
+        # The title as typed, in the page's language, and in the other language where one was given.
+        title={**(title_translation or {}), (get_language() or "en")[:2]: title},
         method=method,
         created_by_id=created_by_id,
         facilitated=facilitated,
@@ -57,6 +60,7 @@ def create_exercise(
         consensus_threshold=consensus_threshold,
         phase_minutes=phase_minutes,
         weights_by_scenario=weights_by_scenario,
+        guest_retention_days=guest_retention_days,
     )
     exercise.options.set(options)
     exercise.criteria.set(criteria)

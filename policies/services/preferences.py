@@ -1,7 +1,7 @@
 """A person's saved interface language: kept on their profile so it follows them to any browser or device."""
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -14,19 +14,19 @@ def known_language(code: str) -> bool:
     return code in {language for language, _name in settings.LANGUAGES}
 
 
-def profile_for(*, user: AbstractBaseUser) -> UserProfile:
+def profile_for(*, user: User) -> UserProfile:
     """The user's profile, created on first need (users predate profiles)."""
     profile, _created = UserProfile.objects.get_or_create(user=user)
     return profile
 
 
-def saved_language(*, user: AbstractBaseUser) -> str:
+def saved_language(*, user: User) -> str:
     """The language the user chose, or "" to follow the browser; reading creates no profile."""
     language = UserProfile.objects.filter(user=user).values_list("language", flat=True).first()
     return language or ""
 
 
-def set_language(*, user: AbstractBaseUser, language: str) -> UserProfile:
+def set_language(*, user: User, language: str) -> UserProfile:
     """Remember ``language`` ("" forgets the choice) for every later session of the user."""
     if language and not known_language(language):
         raise ValidationError(_("Unknown language: %(code)s.") % {"code": language[:20]}, code="language")

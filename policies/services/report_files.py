@@ -20,14 +20,23 @@ from policies.exports.judgments_csv import build_judgments_csv
 from policies.exports.workbook import build_workbook
 from policies.models import Report
 from policies.models.reports import ReportKind
+from policies.reporting.brief import render_brief
 from policies.reporting.pdf import render_pdf  # the PDF report: policies/reporting
 from policies.selectors.analysis_results import analysis_results
 from policies.selectors.case_export import export_case
+from policies.selectors.visibility import Visibility
 
 Progress = Callable[[int, str], None]
 
-EXTENSIONS = {ReportKind.PDF: "pdf", ReportKind.XLSX: "xlsx", ReportKind.CSV: "csv", ReportKind.JSON: "json"}
+EXTENSIONS = {
+    ReportKind.BRIEF: "pdf",
+    ReportKind.PDF: "pdf",
+    ReportKind.XLSX: "xlsx",
+    ReportKind.CSV: "csv",
+    ReportKind.JSON: "json",
+}
 CONTENT_TYPES = {
+    ReportKind.BRIEF: "application/pdf",
     ReportKind.PDF: "application/pdf",
     ReportKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ReportKind.CSV: "text/csv; charset=utf-8",
@@ -35,24 +44,25 @@ CONTENT_TYPES = {
 }
 
 
-def build_file(report: Report, progress: Progress) -> bytes:
+def build_file(report: Report, seen: Visibility, progress: Progress) -> bytes:
+    """The report's bytes, holding only what `seen` (its requester's view) may see."""
     exercise = report.exercise
     if report.kind == ReportKind.XLSX:
         progress(30, "analysis")
-        results = analysis_results(exercise)
+        bundle = analysis_results(exercise, visibility=seen)
         progress(70, "workbook")
-        return build_workbook(exercise, results)
+        return build_workbook(bundle)
     if report.kind == ReportKind.CSV:
         progress(50, "judgments")
-        return build_judgments_csv(exercise)
+        return build_judgments_csv(exercise, seen)
     if report.kind == ReportKind.JSON:
         progress(50, "case file")
-        document = export_case(exercise.case, with_exercises=False)
         # The case with this exercise only, never the team's other exercises.
-        full = export_case(exercise.case)
-        document["exercises"] = [e for e in full["exercises"] if e["id"] == exercise.key]
+        document = export_case(exercise.case, exercises={exercise.pk: seen})
         return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    return render_pdf(exercise, progress)
+    if report.kind == ReportKind.BRIEF:
+        return render_brief(exercise, seen, progress)
+    return render_pdf(exercise, seen, progress)
 
 
 class ReportStorageError(RuntimeError):
@@ -89,6 +99,8 @@ def delete_report_file(name: str) -> None:
     report_storage().delete(name)
 
 
-def open_report_file(report: Report) -> File:
+def open_report_file(report: Report) -> File[bytes]:
     """The stored file of a finished report, opened for reading; FileNotFoundError if the store lost it."""
+    if not report.file.name:
+        raise FileNotFoundError(f"Report {report.pk} has no file.")
     return report_storage().open(report.file.name, "rb")

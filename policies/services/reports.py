@@ -12,14 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from policies.chart_export import ChartExportError
-from policies.models import Exercise, Report
+from policies.models import Membership, Report
 from policies.models.reports import ReportKind, ReportStatus
+from policies.selectors.access import Viewer, viewer_for_member
+from policies.selectors.visibility import Visibility, visibility, visibility_for
 from policies.services.report_files import (
     EXTENSIONS,
     ReportStorageError,
@@ -38,15 +43,60 @@ class ReportCancelled(Exception):
     """The job was cancelled while it was being built; the worker stops quietly."""
 
 
-def request_report(
-    *, exercise: Exercise, user_id: int | None, language: str, kind: str = ReportKind.PDF
-) -> Report:
+class ReportWithheld(Exception):
+    """The person may not see any of what a report would hold yet; the message says why."""
+
+
+class ReportQuotaExceeded(Exception):
+    """The requester already has as many reports in flight as a person may; the message says so to them."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(
+            ngettext(
+                "You already have %(count)s report waiting or being built. Wait until it is ready, or cancel "
+                "it, before asking for another.",
+                "You already have %(count)s reports waiting or being built. Wait until one is ready, or cancel "
+                "one, before asking for another.",
+                limit,
+            )
+            % {"count": limit}
+        )
+
+
+def request_report(*, viewer: Viewer, language: str, kind: str = ReportKind.PDF) -> Report:
+    """A report job for `viewer`, built for what they may see (policies.selectors.visibility); or, while the
+    same person's job for the same report (exercise, kind, language) is waiting or being built, that job, so
+    that a double click builds once.
+
+    Raises PermissionDenied for a role that may not request reports, ReportWithheld when nothing of the
+    exercise's results is theirs to see yet (blind scoring of the first round), ReportQuotaExceeded beyond
+    ``REPORTS_IN_FLIGHT_PER_USER`` jobs in flight for one person (each PDF costs seconds of Chromium).
+    """
     if kind not in ReportKind.values:
         raise ValueError(f"Unknown report kind {kind!r}.")
-    report = Report.objects.create(
-        exercise=exercise, kind=kind, language=language[:2], requested_by_id=user_id
-    )
-    transaction.on_commit(lambda: enqueue_report(report.pk))
+    if not viewer.can_report:
+        raise PermissionDenied(_("Your role in this team does not allow this."))
+    seen = visibility(viewer)
+    if seen.last_round < 1:
+        raise ReportWithheld(seen.withheld)
+    exercise, user_id, language = viewer.exercise, viewer.user_id, language[:2]
+    with transaction.atomic():
+        if user_id is not None:
+            # One person's requests one at a time, so that two clicks answered by two processes cannot both
+            # pass the checks below (a row lock on PostgreSQL; SQLite's immediate transactions lock anyway).
+            list(get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk"))
+            in_flight = Report.objects.filter(requested_by_id=user_id, status__in=ACTIVE)
+            same = in_flight.filter(exercise=exercise, kind=kind, language=language).first()
+            if same is not None:
+                return same
+            limit = settings.REPORTS_IN_FLIGHT_PER_USER
+            if in_flight.count() >= limit:
+                raise ReportQuotaExceeded(limit)
+        report = Report.objects.create(
+            exercise=exercise, kind=kind, language=language, requested_by_id=user_id
+        )
+        transaction.on_commit(lambda: enqueue_report(report.pk))
     return report
 
 
@@ -67,6 +117,30 @@ def enqueue_report(report_id: int) -> bool:
         enqueued=timezone.now(), stage="queued"
     )
     return True
+
+
+def _requester_visibility(report: Report) -> Visibility:
+    """What the person who asked may see now: a report is built for its requester's role at build time, and
+    someone who has left the team gets nothing. A report nobody in particular asked for (made by a script,
+    or its requester's account deleted) holds what any member who is not a facilitator may see."""
+    if report.requested_by_id is None:
+        seen = visibility_for(report.exercise, facilitator=False)
+    else:
+        membership = Membership.objects.filter(
+            user_id=report.requested_by_id, team_id=report.exercise.team_id
+        ).first()
+        if membership is None:
+            raise ReportForbidden(
+                _("The person who asked for this report is no longer a member of the team.")
+            )
+        seen = visibility(viewer_for_member(report.exercise, membership))
+    if seen.last_round < 1:
+        raise ReportForbidden(seen.withheld)
+    return seen
+
+
+class ReportForbidden(Exception):
+    """Building the report would show its requester what they may not see now."""
 
 
 def cancel_report(*, report: Report) -> bool:
@@ -113,7 +187,9 @@ def build_report(report_id: int) -> None:
     report = Report.objects.select_related("exercise__case", "exercise__team").get(pk=report_id)
     try:
         with translation.override(report.language):
-            data = build_file(report, lambda percent, stage: _beat(report_id, percent, stage))
+            seen = _requester_visibility(report)
+            Report.objects.filter(pk=report_id).update(scope=seen.scope)
+            data = build_file(report, seen, lambda percent, stage: _beat(report_id, percent, stage))
         _beat(report_id, 95, "saving")
         name = f"{report.exercise.key}-{report.kind}-{report.pk}.{EXTENSIONS[ReportKind(report.kind)]}"
         stored = save_report_file(f"reports/{timezone.now():%Y/%m}/{name}", data)
@@ -130,7 +206,7 @@ def build_report(report_id: int) -> None:
         raise
     except Exception as exc:
         logger.exception("Report %s failed", report_id)
-        if isinstance(exc, ChartExportError | ReportStorageError):
+        if isinstance(exc, ChartExportError | ReportStorageError | ReportForbidden):
             message = str(exc)
         else:
             message = _("The report could not be built: %(error)s") % {"error": exc}

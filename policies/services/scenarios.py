@@ -9,7 +9,7 @@ from django.db.models import Max, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from policies.models import Case, DriverState, Scenario, StateConsistency
+from policies.models import Case, DriverState, Scenario, ScenarioOrigin, StateConsistency
 from policies.models.fields import localize
 
 LOWEST, HIGHEST = -2, 2
@@ -124,6 +124,33 @@ def _unique_key(case: Case, name: str) -> str:
 
 
 @transaction.atomic
+def same_combination(case: Case, states: Sequence[DriverState]) -> Scenario | None:
+    """The case's scenario made of exactly these states, if there is one: a combination is promoted once."""
+    wanted = {state.pk for state in states}
+    for scenario in case.scenarios.prefetch_related("states"):
+        if {state.pk for state in scenario.states.all()} == wanted:
+            return scenario
+    return None
+
+
+def checked_promotion(name: str | None, plausibility: int, language: str) -> str:
+    """The name of a scenario about to be promoted (from the consistency matrix or from cross-impact balances),
+    stripped; raises ValidationError for an empty or long name, a plausibility outside 1 to 5 or an unknown
+    language, the same way whichever matrix it came from."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Give the scenario a name."), code="required")
+    if len(name) > NAME_LENGTH:
+        raise ValidationError(
+            _("Keep the name under %(count)d characters.") % {"count": NAME_LENGTH}, code="too_long"
+        )
+    if isinstance(plausibility, bool) or not isinstance(plausibility, int) or not 1 <= plausibility <= 5:
+        raise ValidationError(_("The plausibility must be from 1 to 5."), code="out_of_range")
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError(_("Unknown language “%(language)s”.") % {"language": language}, code="invalid")
+    return name
+
+
 def promote_combination(
     *,
     case: Case,
@@ -135,22 +162,12 @@ def promote_combination(
 ) -> Scenario:
     """Make a named scenario of a combination of states: exactly one state of every driver of the case.
 
-    Refuses a combination holding a pair rated -2 (impossible). The scenario gets a key derived from its name
-    (unique in the case), the last position, and its name and narrative in `language` ({language: text}).
+    Refuses a combination holding a pair rated -2 (impossible), and one that is already a scenario. The scenario
+    gets a key derived from its name (unique in the case), the last position, and its name and narrative in
+    `language` ({language: text}); it is marked as coming from the consistency matrix.
     """
-    name = (name or "").strip()
+    name = checked_promotion(name, plausibility, language)
     narrative = (narrative or "").strip()
-    if not name:
-        raise ValidationError(_("Give the scenario a name."), code="required")
-    if len(name) > NAME_LENGTH:
-        raise ValidationError(
-            _("Keep the name under %(count)d characters.") % {"count": NAME_LENGTH}, code="too_long"
-        )
-    if isinstance(plausibility, bool) or not isinstance(plausibility, int) or not 1 <= plausibility <= 5:
-        raise ValidationError(_("The plausibility must be from 1 to 5."), code="out_of_range")
-    languages = {code for code, _name in settings.LANGUAGES}
-    if language not in languages:
-        raise ValidationError(_("Unknown language “%(language)s”.") % {"language": language}, code="invalid")
     for state in states:
         _check_state_of_case(case, state)
     drivers = list(case.drivers.order_by("position", "pk"))
@@ -180,6 +197,13 @@ def promote_combination(
             % {"a": _label(a), "b": _label(b)},
             code="impossible",
         )
+    twin = same_combination(case, states)
+    if twin is not None:
+        raise ValidationError(
+            _("This combination is already the scenario “%(name)s”.")
+            % {"name": localize(twin.name) or twin.key},
+            code="duplicate",
+        )
     last = case.scenarios.aggregate(last=Max("position"))["last"]
     scenario = Scenario.objects.create(
         case=case,
@@ -188,6 +212,23 @@ def promote_combination(
         name={language: name},
         narrative={language: narrative} if narrative else {},
         plausibility=plausibility,
+        origin=ScenarioOrigin.CONSISTENCY,
     )
     scenario.states.set(states)
     return scenario
+
+
+def posted_state(case: Case, raw: str | int | None) -> DriverState:
+    """A state of one of the case's drivers, from a posted id; anything else is an unknown state."""
+    try:
+        pk = int(str(raw or "").strip())
+    except ValueError:
+        pk = None
+    state = (
+        DriverState.objects.select_related("driver").filter(pk=pk, driver__case=case).first()
+        if pk is not None
+        else None
+    )
+    if state is None:
+        raise ValidationError(_("Unknown state: choose states of this case's drivers."), code="unknown")
+    return state

@@ -1,44 +1,31 @@
-"""Writes of a live workshop: join codes, joining, phases and rounds, versioned settings, weights, comments."""
+"""Writes of a live workshop: join codes, phases and rounds, versioned settings, comments.
+
+Judgments go through policies.services.judgments and joining through policies.services.participants, like
+every other entry point's."""
 
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-import numpy as np
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from policies import analysis
-from policies.models import (
-    Comment,
-    Criterion,
-    Exercise,
-    Option,
-    PairwiseJudgment,
-    Participant,
-    Scenario,
-    WeightJudgment,
-)
-from policies.models.exercises import Anonymity, Phase
-from policies.selectors.workshop import pairwise_matrix
-from policies.services.judgments import (
-    WEIGHING_PHASES,
-    check_phase,
-    check_scenario_weights,
-    next_pseudonym,
-    parse_number,
-    refuse_nul,
-)
+from policies.judgment_input import refuse_nul
+from policies.models import Comment, Criterion, Exercise, Option, Participant
+from policies.models.exercises import Anonymity, Phase, WhenTimeIsUp
+from policies.selectors.access import Viewer
+from policies.selectors.workshop_state import time_is_up
+from policies.services.judgments import judge
+from policies.services.participants import anonymise_participants, participant_for_user
 
 # No 0/O, 1/I/L: codes are read aloud and typed on phones. 31^8 ≈ 8.5e11 codes, and guesses are rate-limited.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 CODE_LIFETIME = timedelta(hours=12)
-AHP_SCALE = (1 / 9, 1 / 8, 1 / 7, 1 / 6, 1 / 5, 1 / 4, 1 / 3, 1 / 2, 1, 2, 3, 4, 5, 6, 7, 8, 9)
 
 
 class VersionConflict(Exception):
@@ -80,27 +67,6 @@ def exercise_for_code(raw: str | None) -> Exercise | None:
         .select_related("team", "case")
         .first()
     )
-
-
-def join_as_guest(*, exercise: Exercise, display_name: str) -> Participant:
-    name = " ".join((display_name or "").split())
-    refuse_nul(name)
-    if exercise.anonymity != Anonymity.ANONYMOUS and not name:
-        raise ValidationError(_("Enter the name the others will know you by."), code="required")
-    if len(name) > 40:
-        raise ValidationError(_("Keep your name under 40 characters."), code="too_long")
-    with transaction.atomic():
-        pseudonym = next_pseudonym(exercise)
-        # In an anonymous exercise the typed name is not even stored.
-        alias = pseudonym if exercise.anonymity == Anonymity.ANONYMOUS else name
-        return Participant.objects.create(
-            exercise=exercise,
-            key=f"guest-{secrets.token_hex(6)}",
-            alias=alias,
-            pseudonym=pseudonym,
-            is_guest=True,
-            last_seen=timezone.now(),
-        )
 
 
 def touch(participant: Participant) -> None:
@@ -146,6 +112,37 @@ def next_round(*, exercise: Exercise, expected_version: int) -> Exercise:
     )
 
 
+# Where "move on" takes each phase when its timer runs out. The timer never closes an exercise: closing is
+# the facilitator's decision, which the dashboard asks them to confirm.
+NEXT_PHASE = {
+    Phase.BRIEFING: Phase.WEIGHTING,
+    Phase.WEIGHTING: Phase.SCORING,
+    Phase.SCORING: Phase.REVEAL,
+    Phase.REVEAL: Phase.DISCUSSION,
+}
+
+
+def apply_deadline(exercise: Exercise) -> Exercise:
+    """Move a facilitated exercise on when its phase's timer has run out and its facilitator chose "move on".
+
+    The room's polls call this, so the exercise moves on at the first poll after the deadline, with no clock
+    process to run; the update names the version it read, so of many polls at once only one moves it.
+    """
+    if (
+        not exercise.facilitated
+        or exercise.when_time_is_up != WhenTimeIsUp.ADVANCE
+        or exercise.phase not in NEXT_PHASE
+        or not time_is_up(exercise)
+    ):
+        return exercise
+    try:
+        return _versioned_update(
+            exercise, exercise.version, phase=NEXT_PHASE[Phase(exercise.phase)], phase_started=timezone.now()
+        )
+    except VersionConflict as exc:
+        return exc.exercise
+
+
 SETTING_FIELDS = (
     "blind",
     "weighting_method",
@@ -154,6 +151,8 @@ SETTING_FIELDS = (
     "max_rounds",
     "consensus_threshold",
     "phase_minutes",
+    "when_time_is_up",
+    "weights_locked",
 )
 
 
@@ -180,157 +179,36 @@ def update_settings(*, exercise: Exercise, expected_version: int, settings: Mapp
     return exercise
 
 
-def anonymise_participants(exercise: Exercise) -> None:
-    """Replace stored names by pseudonyms, so exports and every later screen carry no identity."""
-    for participant in exercise.participants.all():
-        pseudonym = participant.pseudonym or f"Participant {participant.pk}"
-        if participant.alias != pseudonym or participant.pseudonym != pseudonym:
-            Participant.objects.filter(pk=participant.pk).update(alias=pseudonym, pseudonym=pseudonym)
-
-
-def _check_weighing(
-    participant: Participant, scenario: Scenario | None = None
-) -> tuple[Exercise, list[Criterion]]:
-    """The exercise and its criteria, refusing weights it is not collecting now (phase, or a scenario's)."""
-    exercise = participant.exercise
-    check_phase(exercise, WEIGHING_PHASES)
-    check_scenario_weights(exercise, scenario)
-    return exercise, list(exercise.criteria.order_by("position", "pk"))
-
-
-def _write_points(
-    participant: Participant, points: Mapping[int, float], round: int, scenario: Scenario | None
-) -> None:
-    for criterion_id, value in points.items():
-        # scenario=None matches only the baseline row (IS NULL), never a scenario's.
-        WeightJudgment.objects.update_or_create(
-            participant=participant,
-            criterion_id=criterion_id,
-            scenario=scenario,
-            round=round,
-            defaults={"value": round_points(value)},
-        )
-
-
-def round_points(value: float) -> float:
-    return float(min(max(round(value, 4), 0.0), 100.0))
-
-
-@transaction.atomic
-def save_points(
-    *,
-    participant: Participant,
-    raw: Mapping[int, str | None],
-    must_sum_to_100: bool,
-    scenario: Scenario | None = None,
-) -> None:
-    """Direct points (must add up to 100) or swing ratings (the best swing is 100), all criteria at once;
-    for the baseline, or for one scenario in play when the exercise lets weights differ by scenario."""
-    exercise, criteria = _check_weighing(participant, scenario)
-    values: dict[int, float] = {}
-    for criterion in criteria:
-        value = parse_number(raw.get(criterion.pk))
-        if not 0 <= value <= 100:
-            raise ValidationError(_("Give between 0 and 100 points."), code="out_of_range")
-        values[criterion.pk] = value
-    total = sum(values.values())
-    if must_sum_to_100 and abs(total - 100) > 0.5:
-        raise ValidationError(
-            _("The points add up to %(total)g; they must add up to 100.") % {"total": round(total, 1)},
-            code="sum",
-        )
-    if not must_sum_to_100 and values and abs(max(values.values()) - 100) > 1e-9:
-        raise ValidationError(
-            _("Rate the swing you value most 100 and the others relative to it."), code="top"
-        )
-    _write_points(participant, values, exercise.current_round, scenario)
-
-
-@transaction.atomic
-def save_ranking(
-    *, participant: Participant, raw: Mapping[int, str | None], scenario: Scenario | None = None
-) -> list[float]:
-    """Ranks 1..n (1 = most important, each once) turned into rank-order-centroid weights, stored as points."""
-    exercise, criteria = _check_weighing(participant, scenario)
-    ranks: dict[int, int] = {}
-    for criterion in criteria:
-        text = (raw.get(criterion.pk) or "").strip()
-        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= len(criteria):
-            raise ValidationError(_("Give every criterion a rank from 1 to %(n)d.") % {"n": len(criteria)})
-        ranks[criterion.pk] = int(text)
-    if sorted(ranks.values()) != list(range(1, len(criteria) + 1)):
-        raise ValidationError(_("Use each rank once: two criteria cannot share a place."), code="duplicate")
-    roc = analysis.roc_weights(len(criteria))
-    points = {pk: float(roc[rank - 1] * 100) for pk, rank in ranks.items()}
-    _write_points(participant, points, exercise.current_round, scenario)
-    return [points[c.pk] for c in criteria]
-
-
-def parse_ratio(raw: str | None) -> float:
-    text = (raw or "").strip()
-    try:
-        value = float(text.split("/")[0]) / float(text.split("/")[1]) if "/" in text else float(text)
-    except (ValueError, ZeroDivisionError) as exc:
-        raise ValidationError(_("Choose how much more important one criterion is."), code="invalid") from exc
-    if not any(abs(value - allowed) < 1e-6 for allowed in AHP_SCALE):
-        raise ValidationError(_("Use Saaty's scale: 1/9 to 9."), code="out_of_range")
-    return value
-
-
-@transaction.atomic
-def save_pairwise(
-    *,
-    participant: Participant,
-    raw: Mapping[tuple[int, int], str | None],
-    scenario: Scenario | None = None,
-) -> None:
-    """Save the given pairwise comparisons; once the matrix is complete its AHP priorities become the weights.
-
-    For a scenario, the participant's baseline comparisons complete the matrix where they gave none for it.
-    """
-    exercise, criteria = _check_weighing(participant, scenario)
-    ids = {c.pk for c in criteria}
-    for (a, b), text in raw.items():
-        if not text:
-            continue
-        if a not in ids or b not in ids or a == b:
-            raise ValidationError(_("This comparison is not part of the exercise."), code="invalid")
-        value = parse_ratio(text)
-        if a > b:
-            a, b, value = b, a, 1 / value
-        PairwiseJudgment.objects.update_or_create(
-            participant=participant,
-            criterion_a_id=a,
-            criterion_b_id=b,
-            scenario=scenario,
-            round=exercise.current_round,
-            defaults={"value": value},
-        )
-    matrix = pairwise_matrix(participant, criteria, round=exercise.current_round, scenario=scenario)
-    if len(criteria) >= 2 and not np.isnan(matrix).any():
-        weights = analysis.ahp_priorities(matrix).weights
-        _write_points(
-            participant,
-            {c.pk: float(w * 100) for c, w in zip(criteria, weights, strict=True)},
-            exercise.current_round,
-            scenario,
-        )
-
-
 @dataclass(frozen=True)
 class CommentSubject:
     option: Option | None
     criterion: Criterion | None
 
 
+def commenter(viewer: Viewer) -> Participant:
+    """The row a comment is signed with, checked as a judgment's writer is. A facilitator without one gets a
+    row that does not judge (`Participant.judging`): replying to the room does not make them one of the
+    participants the results count. A participant's first comment enrols them as their first judgment would."""
+    if not viewer.can_judge:
+        raise PermissionDenied(_("Your role in this team does not allow this."))
+    if viewer.participant is not None:
+        return viewer.participant
+    if viewer.can_facilitate:
+        assert viewer.user_id is not None  # a facilitator is a signed-in member
+        return participant_for_user(exercise=viewer.exercise, user_id=viewer.user_id, judging=False)
+    return judge(viewer)
+
+
 def add_comment(
     *,
-    participant: Participant,
+    viewer: Viewer,
     subject: CommentSubject,
     body: str,
     parent: Comment | None = None,
 ) -> Comment:
-    exercise = participant.exercise
+    """A comment or a reply, by someone who may take part in the exercise now (as for judgments)."""
+    exercise = viewer.exercise
+    participant = commenter(viewer)
     text = (body or "").strip()
     if not text:
         raise ValidationError(_("Write something before posting."), code="required")
@@ -357,3 +235,22 @@ def add_comment(
         parent=parent,
         body=text,
     )
+
+
+def moderate_comment(
+    *, viewer: Viewer, comment: Comment, hidden: bool | None = None, pinned: bool | None = None
+) -> Comment:
+    """Hide or show, pin or unpin a comment: the exercise's facilitators only. A hidden comment (and the replies
+    under it) is read by facilitators alone (policies.selectors.comments); a pinned one heads its thread."""
+    if not viewer.can_facilitate:
+        raise PermissionDenied(_("Your role in this team does not allow this."))
+    if comment.exercise_id != viewer.exercise.pk:
+        raise ValidationError(_("This comment is not part of the exercise."), code="invalid")
+    changes: dict[str, object] = {"moderated": timezone.now()}
+    if hidden is not None:
+        changes["hidden"] = hidden
+    if pinned is not None:
+        changes["pinned"] = pinned
+    Comment.objects.filter(pk=comment.pk).update(**changes)
+    comment.refresh_from_db()
+    return comment

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from policies.models import ApiToken, TokenScope
 from policies.services.api_tokens import create_token, revoke_token
+from policies.views.requests import AuthenticatedHttpRequest
 
 
 class TokenForm(forms.Form):
@@ -50,7 +51,7 @@ class TokenForm(forms.Form):
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST if request.method == "POST" else None)
     secret = None
     created = None
@@ -86,7 +87,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, user_id=request.user.pk)
     revoke_token(token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})

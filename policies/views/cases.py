@@ -20,6 +20,6 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "criteria": case.criteria.filter(parent__isnull=True).prefetch_related("children"),
             "scenarios": case.scenarios.all(),
             "sources": case.sources.all(),
-            "exercises": case.exercises.filter(team_id=case.team_id),
+            "exercises": case.exercises.filter(team_id=membership.team_id),
         },
     )

@@ -18,6 +18,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(_("Unknown language."))
     response = django_set_language(request)
     if request.user.is_authenticated:
-        preferences.set_language(user=request.user, language=language)  # type: ignore[arg-type]
+        preferences.set_language(user=request.user, language=language)
         request.session[SESSION_KEY] = language
     return response

@@ -21,6 +21,7 @@ from policies.selectors.scenario_space import format_value, scenario_space
 from policies.services.scenarios import (
     parse_consistency_value,
     parse_plausibility,
+    posted_state,
     promote_combination,
     set_consistency,
 )
@@ -83,30 +84,14 @@ def scenario_builder(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, TEMPLATE, context)
 
 
-def _state(case: Case, raw: str | None) -> DriverState:
-    """A state of one of the case's drivers, from a posted id; anything else is an unknown state."""
-    try:
-        pk = int((raw or "").strip())
-    except ValueError:
-        pk = None
-    state = (
-        DriverState.objects.select_related("driver").filter(pk=pk, driver__case=case).first()
-        if pk is not None
-        else None
-    )
-    if state is None:
-        raise ValidationError(_("Unknown state: choose states of this case's drivers."), code="unknown")
-    return state
-
-
 @login_required
 @require_POST
 def consistency_save(request: HttpRequest, case_id: int) -> HttpResponse:
     case, membership = get_case_for_user(request.user, case_id)
     require_role(membership, CASE_EDITING_ROLES)
     try:
-        state_a = _state(case, request.POST.get("state_a"))
-        state_b = _state(case, request.POST.get("state_b"))
+        state_a = posted_state(case, request.POST.get("state_a"))
+        state_b = posted_state(case, request.POST.get("state_b"))
         value = parse_consistency_value(request.POST.get("value"))
         set_consistency(case=case, state_a=state_a, state_b=state_b, value=value)
     except ValidationError as exc:
@@ -133,7 +118,7 @@ def scenario_promote(request: HttpRequest, case_id: int) -> HttpResponse:
         plausibility=request.POST.get("plausibility", ""),
     )
     try:
-        form.states = [_state(case, raw) for raw in form.state_ids]
+        form.states = [posted_state(case, raw) for raw in form.state_ids]
     except ValidationError as exc:
         form.errors.append(exc.messages[0])
     if not form.state_ids:

@@ -182,7 +182,7 @@ def test_tokens_lists_only_the_callers_tokens_without_secrets(caller) -> None:
 def test_the_token_page_needs_a_login(client) -> None:
     response = client.get(reverse("api-tokens"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_creating_a_token_shows_its_secret_once(client, login) -> None:

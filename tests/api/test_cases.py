@@ -5,9 +5,17 @@ import json
 import pytest
 
 from policies.models import Case, Option, Scenario
-from policies.selectors.case_export import export_case
+from policies.models.exercises import Phase
 from tests.api.conftest import SEED, error_of
-from tests.factories import CaseFactory, CriterionFactory, OptionFactory, TeamFactory
+from tests.factories import (
+    CaseFactory,
+    CriterionFactory,
+    ExerciseFactory,
+    MembershipFactory,
+    OptionFactory,
+    TeamFactory,
+)
+from tests.viewers import export_all
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +151,7 @@ def test_the_export_is_the_case_file_document(caller, seeded_case) -> None:
     member = caller("analyst", team=seeded_case.team)
     response = member.get(f"/api/cases/{seeded_case.pk}/export")
     assert response.status_code == 200
-    assert response.json() == export_case(seeded_case)
+    assert response.json() == export_all(seeded_case)
     assert response.json() == seed_document()  # the seed is canonical: the round trip is lossless
     without = member.get(f"/api/cases/{seeded_case.pk}/export", {"exercises": "false"}).json()
     assert "exercises" not in without
@@ -161,7 +169,7 @@ def test_exporting_needs_a_case_editing_role(caller, seeded_case, role: str, sta
 
 
 def test_importing_a_case_file(caller) -> None:
-    member = caller("analyst")
+    member = caller("facilitator")
     response = member.post(f"/api/teams/{member.team.slug}/cases", SEED.read_bytes())
     assert response.status_code == 201
     body = response.json()
@@ -173,9 +181,10 @@ def test_importing_a_case_file(caller) -> None:
     # Imported again, it becomes a second case (as on the web's default) ...
     again = member.post(f"/api/teams/{member.team.slug}/cases", SEED.read_bytes()).json()
     assert again["key"] == "mali-2012-2"
-    # ... or, without as_new, updates the first in place.
+    # ... or, without as_new, previews the update of the first (tests/api/test_case_update.py).
     response = member.post(f"/api/teams/{member.team.slug}/cases?as_new=false", SEED.read_bytes())
-    assert response.json()["id"] == case.pk
+    assert response.status_code == 200
+    assert response.json()["id"] == case.pk and response.json()["unchanged"] is True
     assert Case.objects.filter(team=member.team).count() == 2
 
 
@@ -220,7 +229,7 @@ def test_not_a_case_file(caller, body: bytes, status: int) -> None:
         (lambda d: d["case"].update(period="x" * 61), "$.case.period"),
         (lambda d: d["sources"][0].update(file="f" * 201), "$.sources[0].file"),
         (lambda d: d["case"]["title"].update(en="nul\x00byte"), "$.case.title.en"),
-        (lambda d: d["consistency"].append(dict(d["consistency"][0])), "$.consistency[27]"),
+        (lambda d: d["consistency"].append(dict(d["consistency"][0])), "$.consistency[36]"),
         (lambda d: d["exercises"][0]["weights"][0].update(round=40000), "$.exercises[0].weights[0].round"),
     ],
 )
@@ -253,6 +262,19 @@ def test_a_large_case_file_under_5_mb_is_read(caller) -> None:
     assert Case.objects.get(team=member.team).key == "mali-2012"
 
 
+def test_an_analyst_imports_the_case_but_not_its_exercises(caller) -> None:
+    """Exercises are created by facilitators and owners, on the web and through an import alike."""
+    member = caller("analyst")
+    refused = member.post(f"/api/teams/{member.team.slug}/cases", SEED.read_bytes())
+    assert refused.status_code == 403
+    assert "facilitator or owner" in error_of(refused)["message"]
+    assert not Case.objects.exists()
+    response = member.post(f"/api/teams/{member.team.slug}/cases?exercises=false", SEED.read_bytes())
+    assert response.status_code == 201
+    case = Case.objects.get(team=member.team)
+    assert case.options.count() == len(seed_document()["options"]) and not case.exercises.exists()
+
+
 @pytest.mark.parametrize(("role", "status"), [("participant", 403), ("observer", 403), ("facilitator", 201)])
 def test_importing_needs_a_case_editing_role(caller, role: str, status: int) -> None:
     member = caller(role)
@@ -275,3 +297,39 @@ def test_importing_needs_the_write_scope(caller) -> None:
     response = member.post(f"/api/teams/{member.team.slug}/cases", SEED.read_bytes())
     assert response.status_code == 403
     assert not Scenario.objects.exists()
+
+
+def test_importing_a_source_whose_address_is_not_a_web_page_is_refused(caller) -> None:
+    member = caller("analyst")
+    document = seed_document()
+    document["sources"][0]["url"] = "javascript:alert(document.cookie)"
+    response = member.post(f"/api/teams/{member.team.slug}/cases", document)
+    assert response.status_code == 422
+    details = error_of(response)["details"]
+    assert [(d["path"], d["message"]) for d in details] == [
+        ("$.sources[0].url", "Only web addresses are accepted: they begin with http:// or https://.")
+    ]
+    assert not Case.objects.exists()
+
+
+def test_cases_filter_by_team_and_exercises_by_case_and_phase(caller) -> None:
+    member = caller("facilitator")
+    other = TeamFactory()
+    MembershipFactory(team=other, user=member.membership.user, role="analyst")
+    mine = CaseFactory(team=member.team)
+    theirs = CaseFactory(team=other)
+    stranger = CaseFactory()  # a team the caller is not in
+    by_team = member.get("/api/cases", {"team": other.slug}).json()
+    assert [item["id"] for item in by_team["items"]] == [theirs.pk]
+    assert member.get("/api/cases").json()["count"] == 2
+    assert member.get("/api/cases", {"team": stranger.team.slug}).json()["count"] == 0
+    assert member.get("/api/cases", {"team": "not a slug!"}).status_code == 422
+
+    open_one = ExerciseFactory(case=mine, team=member.team)
+    workshop = ExerciseFactory(case=mine, team=member.team, facilitated=True, phase=Phase.BRIEFING)
+    ExerciseFactory(case=theirs, team=other)
+    in_case = member.get("/api/exercises", {"case": mine.pk}).json()
+    assert {item["id"] for item in in_case["items"]} == {open_one.pk, workshop.pk}
+    briefing = member.get("/api/exercises", {"case": mine.pk, "phase": "briefing"}).json()
+    assert [item["id"] for item in briefing["items"]] == [workshop.pk]
+    assert member.get("/api/exercises", {"phase": "no-such-phase"}).status_code == 422

@@ -48,7 +48,7 @@ def test_a_server_error_has_the_error_body_too(caller, monkeypatch) -> None:
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(exercise_endpoints, "get_exercise_for_user", broken)
+    monkeypatch.setattr(exercise_endpoints, "get_viewer_for_user", broken)
     member.client = Client(raise_request_exception=False)
     response = member.get(f"/api/exercises/{exercise.pk}")
     assert response.status_code == 500

@@ -462,3 +462,41 @@ def test_the_same_cell_in_different_scenarios_is_not_a_duplicate(caller) -> None
     assert [(s["scenario"], s["value"]) for s in body["scores"]] == [(None, 5), (dry.key, 2), (wet.key, 9)]
     assert WeightJudgment.objects.count() == 3
     assert ScoreJudgment.objects.count() == 3
+
+
+def test_items_are_named_by_key_or_by_numeric_id_with_rationales_kept(caller) -> None:
+    """The case's endpoints give each item an `id` and a `key`; a judgment accepts either."""
+    exercise = make_exercise(options=2, criteria=2)
+    member = caller("participant", team=exercise.team)
+    option = exercise.options.order_by("position").first()
+    first, second = exercise.criteria.order_by("position")
+    response = member.put(
+        url(exercise),
+        {
+            "weights": [
+                {"criterion": first.pk, "value": 60, "rationale": "It matters most."},
+                {"criterion": second.key, "value": 40},
+            ],
+            "scores": [
+                {
+                    "option": option.pk,
+                    "criterion": first.pk,
+                    "value": 7,
+                    "rationale": "Seen it.",
+                    "confidence": 4,
+                }
+            ],
+        },
+    )
+    assert response.status_code == 200, response.content
+    weight = WeightJudgment.objects.get(participant__user=member.user, criterion=first)
+    assert (weight.value, weight.rationale) == (60, {"en": "It matters most."})
+    score = ScoreJudgment.objects.get(participant__user=member.user)
+    assert (score.option, score.criterion, score.value, score.confidence) == (option, first, 7, 4)
+    assert score.rationale == {"en": "Seen it."}
+    # An id of another case's item is unknown, with the id in the message, and nothing is saved.
+    elsewhere = CriterionFactory(case=CaseFactory(team=exercise.team))
+    refused = member.put(url(exercise), {"weights": [{"criterion": elsewhere.pk, "value": 10}]})
+    assert refused.status_code == 422
+    assert f"Unknown criterion {elsewhere.pk}." in refused.content.decode()
+    assert WeightJudgment.objects.get(participant__user=member.user, criterion=first).value == 60

@@ -120,3 +120,24 @@ def test_a_done_report_whose_file_is_gone_is_404(caller, settings, tmp_path) -> 
     response = caller("participant", team=exercise.team).get(f"/api/reports/{report.pk}/download")
     assert response.status_code == 404
     assert error_of(response)["message"] == "The file of this report is missing."
+
+
+def test_a_repeated_request_returns_the_job_under_way_and_the_quota_is_a_429(caller, settings) -> None:
+    settings.REPORTS_IN_FLIGHT_PER_USER = 2
+    exercise = make_exercise()
+    member = caller("analyst", team=exercise.team)
+    url = f"/api/exercises/{exercise.pk}/reports"
+    first, again = (member.post(url, {"language": "en"}) for _ in range(2))
+    assert first.status_code == again.status_code == 202
+    assert first.json()["id"] == again.json()["id"] and Report.objects.count() == 1
+    assert member.post(url, {"language": "fr"}).status_code == 202
+    refused = member.post(url, {"language": "en", "kind": "csv"})
+    assert refused.status_code == 429
+    error = error_of(refused)
+    assert error["code"] == "throttled"
+    assert error["message"].startswith("You already have 2 reports waiting or being built")
+    french = member.post(url, {"language": "en", "kind": "csv"}, headers={"Accept-Language": "fr"})
+    assert error_of(french)["message"].startswith("Vous avez déjà 2 rapports en attente ou en préparation")
+    # The quota never refuses the report already under way.
+    assert member.post(url, {"language": "en"}).json()["id"] == first.json()["id"]
+    assert Report.objects.count() == 2

@@ -35,7 +35,7 @@ def test_main_screens_have_no_serious_violations(page) -> None:
     user = UserFactory(username="facilitator-a11y")
     Membership.objects.create(team=team, user=user, role=Role.FACILITATOR)
 
-    page.goto(reverse("login"))
+    page.goto(reverse("account_login"))
     axe = Axe()
     problems = {"login": serious(axe.run(page, options=AXE_OPTIONS))}
     page.get_by_label("Username").fill(user.username)

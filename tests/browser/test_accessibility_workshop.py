@@ -13,7 +13,8 @@ from django.urls import reverse
 from policies.models import Exercise, Membership, Report, Role, ScoreJudgment
 from policies.models.exercises import Phase, WeightingMethod
 from policies.models.reports import ReportKind, ReportStatus
-from policies.services.workshop import issue_join_code, join_as_guest
+from policies.services.participants import join_as_guest
+from policies.services.workshop import issue_join_code
 from tests.browser.conftest import is_unexpected
 from tests.browser.test_accessibility import AXE_OPTIONS, serious
 from tests.factories import PASSWORD, ScenarioFactory, UserFactory, make_exercise
@@ -37,7 +38,7 @@ def open_page(browser, live_server, errors: list[str], **options: object):
 
 
 def log_in(page, username: str) -> None:
-    page.goto(reverse("login"))
+    page.goto(reverse("account_login"))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()

@@ -12,8 +12,9 @@ import pytest
 
 from policies.models import Exercise, Membership, Role, ScoreJudgment, WeightJudgment
 from policies.models.exercises import Phase
-from policies.selectors.workshop import phase_token
-from policies.services.workshop import issue_join_code, join_as_guest
+from policies.selectors.workshop_state import phase_token
+from policies.services.participants import join_as_guest
+from policies.services.workshop import issue_join_code
 from tests.browser.test_accessibility_workshop import log_in, open_page
 from tests.factories import ScenarioFactory, UserFactory, make_exercise
 
@@ -101,6 +102,8 @@ def test_a_participant_takes_part_with_the_keyboard_alone(browser, live_server) 
 
     def to_phase(phase: str, label: str) -> None:
         boss.get_by_test_id(f"phase-{phase}").click()
+        if phase == "closed":  # closing asks for confirmation
+            boss.get_by_test_id("confirm-close-yes").click()
         boss.get_by_test_id("current-phase").filter(has_text=label).wait_for()
 
     context, page = open_page(browser, live_server, errors)

@@ -59,7 +59,7 @@ def test_switching_method_and_scenario_redraws_the_charts(page) -> None:
     layout = page.evaluate("() => document.querySelector('[data-figure=\"figure-scenario-heatmap\"]').layout")
     assert layout["shapes"][0]["x0"] == 0.5  # the scenario on view is outlined
     assert page.evaluate("window.__sameDocument") is True
-    assert page.locator("#results-status").inner_text().startswith("Negotiated settlement ranks first")
+    assert page.locator("#results-status").inner_text().startswith("Community-based security ranks first")
 
     # Each chart downloads as SVG (and PNG) from the browser.
     page.locator("#chart-contributions").scroll_into_view_if_needed()
@@ -74,3 +74,25 @@ def test_switching_method_and_scenario_redraws_the_charts(page) -> None:
     assert page.get_by_label("Method", exact=True).input_value() == "promethee_ii"
     assert page.get_by_label("Scenario", exact=True).input_value() == "sc-jihadist-consolidation"
     page.locator("table[data-testid=ranking] caption", has_text="PROMETHEE II").wait_for()
+
+
+def test_a_name_holding_a_link_is_shown_as_typed_and_is_no_link(page) -> None:
+    """Plotly draws <a href> in a label as a link: the results screen shows the name as text instead."""
+    team = TeamFactory()
+    user = UserFactory(username="amadou")
+    Membership.objects.create(team=team, user=user, role=Role.ANALYST)
+    exercise = import_case(case_file=parse_case_file(SEED.read_bytes()), team=team).exercises.get()
+    label = '<a href="http://x.io">Go</a>'  # short enough for one line of a tick label
+    option = exercise.options.first()
+    option.name = {"en": label}
+    option.save()
+
+    page.goto("/")
+    page.get_by_label("Username").fill("amadou")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"/exercises/{exercise.pk}/results/")
+    plotted(page, "contributions")
+    chart = page.locator("#chart-contributions")
+    assert chart.locator("a").count() == 0
+    assert label in chart.locator(".main-svg").first.text_content()

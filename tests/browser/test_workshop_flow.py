@@ -39,7 +39,7 @@ def test_four_people_run_a_workshop_to_consensus(browser, live_server) -> None:
 
     ctx, boss = new_page(browser, live_server, errors)
     contexts.append(ctx)
-    boss.goto("/login/")
+    boss.goto("/accounts/login/")
     boss.get_by_label("Username").fill("facil")
     boss.get_by_label("Password").fill(PASSWORD)
     boss.get_by_role("button", name="Log in").click()
@@ -61,6 +61,8 @@ def test_four_people_run_a_workshop_to_consensus(browser, live_server) -> None:
 
     def to_phase(phase: str, label: str) -> None:
         boss.get_by_test_id(f"phase-{phase}").click()
+        if phase == "closed":  # closing asks for confirmation
+            boss.get_by_test_id("confirm-close-yes").click()
         boss.get_by_test_id("current-phase").filter(has_text=label).wait_for()
         for page in people:
             page.get_by_test_id("phase").filter(has_text=label).wait_for()

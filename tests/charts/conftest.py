@@ -15,6 +15,7 @@ from policies.selectors.analysis_results import AnalysisRequest, AnalysisResults
 from policies.selectors.exercise_arrays import ExerciseArrays, exercise_arrays
 from policies.services.case_import import import_case
 from tests.factories import TeamFactory
+from tests.viewers import facilitator_view
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "mali-2012.json"
 
@@ -39,7 +40,14 @@ def seeded(django_db_setup, django_db_blocker) -> tuple[Bundles, ExerciseArrays]
     with django_db_blocker.unblock(), transaction.atomic():
         case = import_case(case_file=parse_case_file(SEED.read_bytes()), team=TeamFactory())
         exercise = case.exercises.get()
-        bundles = {name: analysis_results(exercise, request) for name, request in REQUESTS.items()}
+        seen = facilitator_view(exercise)
+        bundles = {
+            name: analysis_results(exercise, request, visibility=seen) for name, request in REQUESTS.items()
+        }
+        for computed in bundles.values():  # the parts computed on first use, while the rows still exist
+            for part in ("consensus", "comparison", "sensitivity", "smaa", "disagreement", "scenarios"):
+                getattr(computed, part)
+            computed.rationales  # noqa: B018
         arrays = exercise_arrays(exercise)
         transaction.set_rollback(True)
     return bundles, arrays

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from policies import analysis
-from policies.selectors.analysis_results import AnalysisRequest, analysis_results
-from policies.selectors.results import exercise_results, group_scores, group_weights
+from policies.selectors.analysis_results import AnalysisRequest, analysis_results, group_scores, group_weights
 from tests.factories import ParticipantFactory, ScoreJudgmentFactory, WeightJudgmentFactory, make_exercise
+from tests.viewers import facilitator_view, ranking_of
 
 pytestmark = pytest.mark.django_db
 
@@ -82,21 +82,23 @@ def test_earlier_rounds_are_read_as_they_stood() -> None:
                 ScoreJudgmentFactory(
                     participant=person, option=option, criterion=criterion, value=value, round=round_
                 )
-    first = analysis_results(exercise, AnalysisRequest(round=1))
-    second = analysis_results(exercise, AnalysisRequest())
+    first = analysis_results(exercise, AnalysisRequest(round=1), visibility=facilitator_view(exercise))
+    second = analysis_results(exercise, AnalysisRequest(), visibility=facilitator_view(exercise))
     assert first.results.ranking[0].option == options[0]
     assert second.results.ranking[0].option == options[1]
     assert second.round == 2
 
 
 def test_thin_exercises_degrade_without_errors() -> None:
-    empty = analysis_results(make_exercise(options=0, criteria=0))
+    nothing = make_exercise(options=0, criteria=0)
+    empty = analysis_results(nothing, visibility=facilitator_view(nothing))
     assert empty.results.ranking == [] and empty.smaa is None and "smaa" in empty.unavailable
-    one = analysis_results(make_exercise(options=1, criteria=1))
+    single = make_exercise(options=1, criteria=1)
+    one = analysis_results(single, visibility=facilitator_view(single))
     assert [item.rank for item in one.results.ranking] == [1]
     assert one.comparison is None and one.sensitivity is None and one.disagreement is None
     unscored = make_exercise(options=3, criteria=1)
-    bundle = analysis_results(unscored)
+    bundle = analysis_results(unscored, visibility=facilitator_view(unscored))
     assert bundle.sensitivity is None and "two criteria" in bundle.unavailable["sensitivity"]
     assert bundle.smaa is not None and bundle.comparison.tau[0][2] is None  # every option tied
 
@@ -108,7 +110,9 @@ def test_the_live_ranking_and_the_bundle_agree() -> None:
         for criterion in exercise.criteria.all():
             ScoreJudgmentFactory(participant=person, option=option, criterion=criterion, value=k * 3)
     for method in ("weighted_sum", "topsis", "promethee_ii"):
-        live = exercise_results(exercise, method=method)
-        bundle = analysis_results(exercise, AnalysisRequest(method=method))
+        live = ranking_of(exercise, method)
+        bundle = analysis_results(
+            exercise, AnalysisRequest(method=method), visibility=facilitator_view(exercise)
+        )
         assert [i.option.key for i in live.ranking] == [i.option.key for i in bundle.results.ranking]
         assert [i.score for i in live.ranking] == pytest.approx([i.score for i in bundle.results.ranking])

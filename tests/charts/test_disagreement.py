@@ -68,3 +68,19 @@ def test_kendall_w_is_that_of_the_participants_own_rankings(bundle, arrays) -> N
     rankings = [analysis.weighted_sum(arrays.scores[k], points[k], arrays.types) for k in range(3)]
     assert bundle.disagreement.kendall_w == pytest.approx(analysis.kendall_w(np.array(rankings)))
     assert bundle.disagreement.raters == 3
+
+
+def test_the_consensus_colour_bar_reads_in_the_cells_unit() -> None:
+    """The cells print the IQR in points: on one common scale the colour bar reads in points too; with
+    criteria on different scales it says it reads in shares of each scale. Column names stand upright."""
+    names, criteria = ["A", "B"], [f"Criterion {k}" for k in range(8)]
+    iqr = [[1.0] * 8, [2.5] * 8]
+    common = consensus_figure(names, criteria, iqr, [[0.1] * 8, [0.25] * 8], [[3] * 8] * 2, scale_width=10)
+    bar = common.data[0].colorbar
+    assert bar.title.text == "IQR (points)"
+    assert list(bar.ticktext) == ["0", "1", "2", "3", "4", "5"]
+    assert list(bar.tickvals) == pytest.approx([0, 0.1, 0.2, 0.3, 0.4, 0.5])
+    assert common.layout.xaxis.tickangle == -90
+    mixed = consensus_figure(names, criteria, iqr, [[0.1] * 8, [0.25] * 8], [[3] * 8] * 2)
+    assert mixed.data[0].colorbar.title.text == "IQR (share of the criterion’s scale)"
+    assert mixed.data[0].colorbar.tickformat == ".0%"

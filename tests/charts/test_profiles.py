@@ -5,7 +5,7 @@ import pytest
 
 from policies import analysis
 from policies.charts import profile_figure, score_heatmap_figure
-from policies.selectors.results import group_scores
+from policies.selectors.analysis_results import group_scores
 from tests.charts.helpers import assert_valid, close
 
 pytestmark = pytest.mark.django_db

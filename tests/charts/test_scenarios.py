@@ -5,8 +5,7 @@ import pytest
 
 from policies import analysis
 from policies.charts import regret_figure, rules_figure, scenario_heatmap_figure
-from policies.selectors.analysis_results import RULES, display_name
-from policies.selectors.results import group_scores, group_weights
+from policies.selectors.analysis_results import RULES, display_name, group_scores, group_weights
 from tests.charts.helpers import assert_valid, close
 
 pytestmark = pytest.mark.django_db

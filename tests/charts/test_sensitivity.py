@@ -1,6 +1,8 @@
 """Sensitivity figures plot the scores along one weight's sweep, the engine's rank reversals and its
 stability intervals."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -109,3 +111,39 @@ def test_tornado_bars_are_the_stability_intervals_narrowest_first(bundle, names)
     assert list(rise.text) == [f"{100 * result.intervals[j, 1]:.0f}%" for j in order]
     assert top in figure.layout.title.text
     assert fall.marker.pattern.shape != rise.marker.pattern.shape
+
+
+def test_line_end_names_are_whole_and_never_overlap() -> None:
+    """Eight lines ending at nearly the same score: every name is printed whole (wrapped, never cut) and the
+    names are moved apart so that none covers another, inside the plot's height."""
+    from policies.charts.sensitivity import END_NAME_LINE_PX, PLOT_PX, spread
+
+    names = [f"A rather long option name number {k} with words" for k in range(8)]
+    grid = [k / 10 for k in range(11)]
+    scores = [[0.5 + 0.001 * i * t for i in range(8)] for t in grid]
+    figure = sensitivity_figure(names, "Cost", grid, scores, 0.3, [], score_label="Score")
+    notes = [a for a in figure.layout.annotations if a.xref == "paper" and a.x == 1]
+    assert [a.text.replace("<br>", " ") for a in notes] == names
+    low, high = figure.layout.yaxis.range
+    per_px = (high - low) / PLOT_PX
+    placed = sorted((a.y, (a.text.count("<br>") + 1) * END_NAME_LINE_PX * per_px) for a in notes)
+    for (y1, h1), (y2, h2) in itertools.pairwise(placed):
+        assert y2 - y1 >= (h1 + h2) / 2 - 2e-4  # positions are rounded to 4 decimals
+    assert all(low <= y <= high for y, _h in placed)
+    # The spreading itself: values far apart stay where they are.
+    assert spread([0.1, 0.9], [0.05, 0.05], 0, 1) == [0.1, 0.9]
+
+
+def test_reversal_labels_open_towards_the_middle_of_the_plot() -> None:
+    grid = [k / 10 for k in range(11)]
+    points = [
+        ReversalPoint(weight=0.05, score=0.5, label="B overtakes A", first_place=True),
+        ReversalPoint(weight=0.95, score=0.5, label="C overtakes B", first_place=True),
+    ]
+    figure = sensitivity_figure(["A", "B"], "Cost", grid, [[0.5, 0.4]] * 11, 0.3, points, score_label="S")
+    notes = {
+        a.text: a
+        for a in figure.layout.annotations
+        if a.xref == "x" and a.text != figure.layout.annotations[0].text
+    }
+    assert notes["B overtakes A"].xanchor == "left" and notes["C overtakes B"].xanchor == "right"

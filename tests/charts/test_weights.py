@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from policies import analysis
+from policies.analysis import roc_from_points
 from policies.charts import elicitation_figure, weights_figure
-from policies.selectors.analysis_results import roc_from_points
-from policies.selectors.results import group_weights
+from policies.selectors.analysis_results import group_weights
 from tests.charts.helpers import assert_valid, close
 
 pytestmark = pytest.mark.django_db

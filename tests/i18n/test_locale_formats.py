@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from policies.models import Exercise, Report
+from policies.models import Exercise, Membership, Report
 from policies.models.exercises import Phase
 from policies.models.teams import Role
 from tests.factories import (
@@ -71,7 +71,7 @@ def test_the_results_screen_writes_scores_and_weights_in_the_readers_language() 
     assert "0,410" in french and "0.410" not in french
     # The weights table under the weights figure.
     assert "35.0%" in english and "65.0%" in english
-    assert "35,0%" in french and "65,0%" in french and "35.0%" not in french
+    assert "35,0\xa0%" in french and "65,0\xa0%" in french and "35.0%" not in french
     # The figures themselves: plotly's separators follow the language (ticks, hovers, d3 formats).
     assert '"separators":".,"' in english
     assert '"separators":",\xa0"' in french
@@ -94,7 +94,9 @@ def test_the_exercise_screen_shows_scales_in_the_language_but_keeps_input_values
 
 def test_the_reports_list_dates_each_report_the_languages_way() -> None:
     exercise, client = judged()
-    report = Report.objects.create(exercise=exercise, kind="pdf", language="fr")
+    # The reader's own report: listed in any state.
+    member = Membership.objects.get(team=exercise.team)
+    report = Report.objects.create(exercise=exercise, kind="pdf", language="fr", requested_by=member.user)
     when = dt.datetime(2026, 3, 5, 14, 25, tzinfo=dt.UTC)
     Report.objects.filter(pk=report.pk).update(created=when)
     url = reverse("reports", args=[exercise.pk])
@@ -143,4 +145,17 @@ def test_the_decision_trail_and_the_join_code_expiry_are_dated_the_languages_way
     assert "5 mars 2026" in french and "2026-03-05" not in french
     dashboard = reverse("workshop-facilitate", args=[exercise.pk])
     english, french = get(client, dashboard, "en"), get(client, dashboard, "fr")
-    assert "03/05/2026" in english and "05/03/2026 14:25" in french
+    assert "03/05/2026 at 14:25" in english and "05/03/2026 à 14:25" in french
+
+
+@pytest.mark.parametrize(
+    ("reader", "names"),
+    [("en", {"en": "English", "fr": "French"}), ("fr", {"en": "anglais", "fr": "français"})],
+)
+def test_language_names_are_cased_as_the_readers_language_writes_them(reader: str, names: dict) -> None:
+    from django.utils import translation
+
+    from policies.formatting import language_name
+
+    with translation.override(reader):
+        assert {code: language_name(code) for code in names} == names

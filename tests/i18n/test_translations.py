@@ -18,6 +18,8 @@ NOT_WORDS = re.compile(r"&[a-z]+;|&#\d+;|[^A-Za-zÀ-ÿ]+")
 def visible_text_outside_translation(source: str) -> list[str]:
     """Literal text a reader would see that sits outside {% translate %} / {% blocktranslate %}."""
     text = re.sub(r"\{% *blocktrans(late)?\b.*?\{% *endblocktrans(late)? *%\}", " ", source, flags=re.S)
+    # A block named *_class holds CSS class names (base.html's main_class), not prose.
+    text = re.sub(r"\{% *block \w+_class *%\}.*?\{% *endblock *%\}", " ", text, flags=re.S)
     text = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", " ", text, flags=re.S)  # tags, variables, comments
     text = re.sub(r"<(style|script|code)\b.*?</\1>|<!--.*?-->", " ", text, flags=re.S)  # code is not prose
     text = re.sub(r"<[^>]*>", " ", text, flags=re.S)  # markup and attribute values (checked separately)

@@ -61,13 +61,13 @@ def test_the_saved_language_applies_on_login_and_outlives_logout() -> None:
     set_language(user=user, language="fr")
     client = Client()
     response = client.post(
-        reverse("login"), {"username": user.get_username(), "password": PASSWORD}, **ENGLISH_BROWSER
+        reverse("account_login"), {"login": user.get_username(), "password": PASSWORD}, **ENGLISH_BROWSER
     )
     assert response.status_code == 302
     assert page_language(client, **ENGLISH_BROWSER) == "fr"
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"  # set for the time after logout
-    client.post(reverse("logout"))
-    response = client.get(reverse("login"), **ENGLISH_BROWSER)
+    client.post(reverse("account_logout"))
+    response = client.get(reverse("account_login"), **ENGLISH_BROWSER)
     assert response["Content-Language"] == "fr"
 
 
@@ -106,7 +106,7 @@ def test_a_user_who_never_chose_follows_the_browser() -> None:
 
 def test_anonymous_visitors_keep_the_cookie_and_browser_behaviour() -> None:
     client = Client()
-    login = reverse("login")
+    login = reverse("account_login")
     assert client.get(login, **FRENCH_BROWSER)["Content-Language"] == "fr"
     assert client.get(login, **ENGLISH_BROWSER)["Content-Language"] == "en"
     response = switch(client, "fr", **ENGLISH_BROWSER)

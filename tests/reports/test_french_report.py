@@ -1,8 +1,9 @@
 """The French report is French throughout: chart titles, axes, legends, data tables, formulas and numbers.
 
 The seeded Mali exercise is built once in French for the module (inside a transaction rolled back at the end);
-the checks read its text with pypdf. Evidence quotes, source titles and the literature stay in the language they
-were written in, so the English-word checks leave out Annex A and the reference list.
+the checks read its text with pypdf. Evidence quotes and the literature stay in the language they were written
+in (source titles are shown in French where the case gives them), so the English-word checks leave out Annex A
+and the reference list.
 """
 
 import re
@@ -23,6 +24,7 @@ from policies.selectors.analysis_results import analysis_results
 from policies.services.case_import import import_case
 from tests.factories import TeamFactory
 from tests.reports.test_pdf import needs_chromium, no_progress, read
+from tests.viewers import facilitator_view
 
 ROOT = Path(__file__).resolve().parents[2]
 EVIDENCE_ANNEX = "Annexe A. Éléments de preuve"
@@ -102,7 +104,7 @@ def french(django_db_setup, django_db_blocker) -> Iterator[FrenchReport]:
         )
         exercise = case.exercises.get()
         with translation.override("fr"):
-            built = read(render_pdf(exercise, no_progress))
+            built = read(render_pdf(exercise, facilitator_view(exercise), no_progress))
         report = FrenchReport(built.pages, [p.alias for p in exercise.participants.all()])
         transaction.set_rollback(True)
     yield report
@@ -133,7 +135,7 @@ def test_numbers_in_the_french_report_use_the_decimal_comma(french: FrenchReport
     text = french.read_in_french
     assert not re.findall(r"(?<![\w.])\d+\.\d+\b", text)  # no 0.783, 33.7% or 0.5 anywhere
     assert re.search(r"\b1 \(0,\d{3}\)", text)  # a method-ranks table cell: rank (score)
-    assert re.search(r"\b\d{1,3},\d%", text)  # shares in the tables: 91,1%
+    assert re.search(r"\b\d{1,3},\d[\u00a0\u202f ]%", text)  # shares in the tables: 91,1 %, a space before %
     assert re.search(r"\b0,[2468]\b", text)  # axis ticks drawn by the figures
     assert "Hurwicz (α = 0,5)" in text
     assert "10\xa0000" in text or "10 000" in text  # SMAA draws, grouped the French way
@@ -181,13 +183,13 @@ def test_the_chart_tables_write_numbers_in_the_language() -> None:
     from tests.reports.test_pdf import scored
 
     exercise = scored()
-    bundle = analysis_results(exercise)
+    bundle = analysis_results(exercise, visibility=facilitator_view(exercise))
     tables = {}
     for language in ("en", "fr"):
         with translation.override(language):
             tables[language] = [
                 cell
-                for section in sections(bundle, ["a", "b"])
+                for section in sections(bundle)
                 for chart in section.charts
                 for table in chart.tables
                 for _name, row in table.rows

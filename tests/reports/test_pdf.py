@@ -18,6 +18,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from policies.casefile.validation import parse_case_file
+from policies.formatting import count, fixed, number, share
 from policies.models import Exercise
 from policies.models.exercises import Anonymity
 from policies.models.fields import localize
@@ -25,7 +26,6 @@ from policies.reporting.figures import for_print, svg_for_print
 from policies.reporting.pdf import css_content, css_string, render_pdf, table_of_contents
 from policies.selectors.analysis_results import analysis_results
 from policies.services.case_import import import_case
-from policies.templatetags.report_format import count, fixed, number, share
 from tests.conftest import needs
 from tests.factories import (
     ParticipantFactory,
@@ -34,6 +34,7 @@ from tests.factories import (
     WeightJudgmentFactory,
     make_exercise,
 )
+from tests.viewers import facilitator_view
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(settings.CHROMIUM_PATH).exists()
@@ -57,6 +58,7 @@ CHAPTERS_EN = [
     "Annex A. Evidence",
     "Annex B. Individual judgments",
     "Annex C. Method notes",
+    "Annex D. Comments",
 ]
 
 
@@ -105,13 +107,13 @@ def seeded(django_db_setup, django_db_blocker) -> Iterator[Seeded]:
         )
         exercise = case.exercises.get()
         options = list(exercise.options.order_by("position"))
-        top = analysis_results(exercise).top
+        top = analysis_results(exercise, visibility=facilitator_view(exercise)).top
         assert len(top) == 1
-        top_option = analysis_results(exercise).options[top[0]]
+        top_option = analysis_results(exercise, visibility=facilitator_view(exercise)).options[top[0]]
         with translation.override("en"):
-            en = read(render_pdf(exercise, no_progress))
+            en = read(render_pdf(exercise, facilitator_view(exercise), no_progress))
         with translation.override("fr"):
-            fr = read(render_pdf(exercise, no_progress))
+            fr = read(render_pdf(exercise, facilitator_view(exercise), no_progress))
         data = Seeded(
             en=en,
             fr=fr,
@@ -120,7 +122,12 @@ def seeded(django_db_setup, django_db_blocker) -> Iterator[Seeded]:
             top_en=localize(top_option.name, "en"),
             top_fr=localize(top_option.name, "fr"),
             sources=[
-                {"title": s.title, "authors": s.authors, "publisher": s.publisher, "date": s.date}
+                {
+                    "title": localize(s.title, "en"),
+                    "authors": s.authors,
+                    "publisher": s.publisher,
+                    "date": s.date,
+                }
                 for s in case.sources.all()
             ],
             quotes=[e.quote for e in case.evidence.exclude(quote="")],
@@ -297,7 +304,7 @@ def scored(anonymity: str = Anonymity.NAMED) -> Exercise:
     exercise.anonymity = anonymity
     exercise.save()
     for k in range(2):
-        participant = ParticipantFactory(exercise=exercise, alias=f"Real Name {k}", pseudonym=f"Owl {k}")
+        participant = ParticipantFactory(exercise=exercise, alias=f"Real Name {k}", number=k + 1)
         for j, criterion in enumerate(exercise.criteria.all()):
             WeightJudgmentFactory(participant=participant, criterion=criterion, value=30 + 20 * j + 10 * k)
         for i, option in enumerate(exercise.options.all()):
@@ -311,7 +318,9 @@ def scored(anonymity: str = Anonymity.NAMED) -> Exercise:
 @pytest.mark.django_db
 def test_an_exercise_with_nothing_in_play_still_gets_a_report() -> None:
     exercise = make_exercise(options=0, criteria=0)
-    pdf = read(render_pdf(exercise, no_progress))  # no figure: Chromium is not needed
+    pdf = read(
+        render_pdf(exercise, facilitator_view(exercise), no_progress)
+    )  # no figure: Chromium is not needed
     assert "This exercise has no options or criteria in play yet" in pdf.text
     assert "No participants have joined this exercise yet." in pdf.text
 
@@ -320,9 +329,9 @@ def test_an_exercise_with_nothing_in_play_still_gets_a_report() -> None:
 @pytest.mark.django_db
 def test_an_anonymous_exercise_never_prints_a_participants_name() -> None:
     exercise = scored(Anonymity.ANONYMOUS)
-    pdf = read(render_pdf(exercise, no_progress))
+    pdf = read(render_pdf(exercise, facilitator_view(exercise), no_progress))
     assert "Real Name" not in pdf.text
-    assert "Weights given by Owl 0" in pdf.text and "Weights given by Owl 1" in pdf.text
+    assert "Weights given by Participant 1" in pdf.text and "Weights given by Participant 2" in pdf.text
     # A small exercise: the analyses it cannot support say why instead of failing.
     assert "No scenarios are in play in this exercise." in pdf.text
     top = localize(exercise.options.order_by("position").last().name)
@@ -343,7 +352,7 @@ def test_a_cancel_reported_while_the_figures_are_drawn_stops_the_build() -> None
             raise Cancelled
 
     with pytest.raises(Cancelled):
-        render_pdf(scored(), progress)
+        render_pdf(_scored := scored(), facilitator_view(_scored), progress)
     assert stages == ["analysis", "content", "layout", "charts", "charts"]
 
 
@@ -370,7 +379,7 @@ def test_numbers_are_written_the_way_the_reports_language_writes_them() -> None:
         assert (number(6.5), fixed(0.78251, 3), share(0.911), count(10_000)) == (
             "6,5",
             "0,783",
-            "91,1%",
+            "91,1\xa0%",
             "10\xa0000",
         )
     assert number(float("nan")) == share(None) == "–"
@@ -455,6 +464,7 @@ def test_a_fragile_recommendation_is_called_fragile_and_every_exception_is_named
         scenarios=[1, 2],
         utilities=np.array([[0.9, 0.1], [0.5, 0.6], [0.2, 0.3]]),
         choices={"expected_value": (0,), "maximin": (1,), "hurwicz": (1,), "max_regret": (1,)},
+        unchanged=[],
     )
     bundle = SimpleNamespace(
         results=SimpleNamespace(ranking=[1, 2, 3], unscored_cells=2),

@@ -19,13 +19,12 @@ from policies.models import (
     WeightJudgment,
 )
 from policies.models.exercises import Phase, WeightingMethod
-from policies.selectors.case_export import export_case
+from policies.selectors.analysis_results import ahp_group_weights
 from policies.selectors.exercise_arrays import exercise_arrays
-from policies.selectors.results import ahp_group_weights
-from policies.selectors.workshop import group_ahp_weights
 from policies.services.case_import import import_case
-from policies.services.workshop import AHP_SCALE, save_pairwise
+from policies.services.judgments import AHP_SCALE, record_comparisons
 from tests.factories import ParticipantFactory, ScenarioFactory, TeamFactory, make_exercise
+from tests.viewers import export_all, judging
 
 pytestmark = pytest.mark.django_db
 SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "small_case.json"
@@ -137,13 +136,13 @@ def test_every_seed_file_loads(path: Path) -> None:
 def test_export_of_an_import_gives_the_file_back(path: Path) -> None:
     original = json.loads(path.read_text())
     case = import_case(case_file=parse_case_file(path.read_bytes()), team=TeamFactory())
-    exported = export_case(case)
+    exported = export_all(case)
     assert exported == canonical(parse_case_file(path.read_bytes()))
     if path in SEEDS:  # the shipped seeds are kept in canonical form
         assert exported == original
     # and the export is itself a valid case file that imports to the same thing
     again = import_case(case_file=parse_case_file(json.dumps(exported)), team=TeamFactory())
-    assert export_case(again) == exported
+    assert export_all(again) == exported
 
 
 def test_published_json_schema_is_current() -> None:
@@ -191,12 +190,14 @@ def ahp_exercise() -> Exercise:
     exercise.refresh_from_db()
     a, b, c = criteria
     first, second = ParticipantFactory.create_batch(2, exercise=exercise)
-    save_pairwise(participant=first, raw={(a.pk, b.pk): "3", (a.pk, c.pk): "1/5", (b.pk, c.pk): "1/7"})
-    save_pairwise(participant=second, raw={(a.pk, b.pk): "9", (a.pk, c.pk): "1", (b.pk, c.pk): "1/2"})
-    save_pairwise(
-        participant=first,
-        raw={(a.pk, b.pk): "1/9", (a.pk, c.pk): "1/8", (b.pk, c.pk): "6"},
-        scenario=exercise.scenarios.get(),
+    record_comparisons(
+        viewer=judging(first), ratios={(a.pk, b.pk): 3, (a.pk, c.pk): 1 / 5, (b.pk, c.pk): 1 / 7}
+    )
+    record_comparisons(viewer=judging(second), ratios={(a.pk, b.pk): 9, (a.pk, c.pk): 1, (b.pk, c.pk): 1 / 2})
+    record_comparisons(
+        viewer=judging(first),
+        ratios={(a.pk, b.pk): 1 / 9, (a.pk, c.pk): 1 / 8, (b.pk, c.pk): 6},
+        scenario=exercise.scenarios.get().pk,
     )
     return exercise
 
@@ -214,9 +215,11 @@ def comparisons(exercise: Exercise) -> dict[tuple[str, str, str, str | None, int
     return found
 
 
-def by_key(weights: list[tuple[Any, float]] | None) -> dict[str, float]:
+def group_ahp(exercise: Exercise) -> dict[str, float]:
+    arrays = exercise_arrays(exercise)
+    weights = ahp_group_weights(arrays)
     assert weights is not None
-    return {criterion.key: weight for criterion, weight in weights}
+    return {c.key: float(w) for c, w in zip(arrays.criteria, weights, strict=True)}
 
 
 def scenario_ahp_weights(exercise: Exercise) -> dict[str, float]:
@@ -228,7 +231,7 @@ def scenario_ahp_weights(exercise: Exercise) -> dict[str, float]:
 
 def test_an_ahp_exercise_round_trips_with_its_method_and_comparisons() -> None:
     exercise = ahp_exercise()
-    exported = export_case(exercise.case)
+    exported = export_all(exercise.case)
     (item,) = exported["exercises"]
     assert item["weighting_method"] == "ahp"
     assert len(item["pairwise"]) == 9
@@ -243,24 +246,24 @@ def test_an_ahp_exercise_round_trips_with_its_method_and_comparisons() -> None:
     assert copied.weighting_method == WeightingMethod.AHP
     assert comparisons(copied) == comparisons(exercise)
     assert PairwiseJudgment.history.filter(participant__exercise=copied).count() == 9
-    before = by_key(group_ahp_weights(exercise, list(exercise.criteria.all())))
-    after = by_key(group_ahp_weights(copied, list(copied.criteria.all())))
+    before = group_ahp(exercise)
+    after = group_ahp(copied)
     assert after == pytest.approx(before, rel=1e-12)
     assert scenario_ahp_weights(copied) == pytest.approx(scenario_ahp_weights(exercise), rel=1e-12)
     assert scenario_ahp_weights(copied) != pytest.approx(after, abs=0.01), "the scenario must differ"
-    assert export_case(copy) == exported
+    assert export_all(copy) == exported
 
 
 def test_reimporting_replaces_the_file_personas_comparisons_wholesale() -> None:
     exercise = ahp_exercise()
-    exported = export_case(exercise.case)
+    exported = export_all(exercise.case)
     team = TeamFactory()
     copy = import_case(case_file=parse_case_file(json.dumps(exported)), team=team)
     exported["exercises"][0]["pairwise"] = exported["exercises"][0]["pairwise"][:2]
     again = import_case(case_file=parse_case_file(json.dumps(exported)), team=team)
     assert again == copy
     assert len(comparisons(copy.exercises.get())) == 2
-    assert export_case(copy) == exported
+    assert export_all(copy) == exported
 
 
 def small_ahp_file(**exercise: Any) -> dict[str, Any]:
@@ -288,7 +291,7 @@ def test_a_comparison_given_either_way_round_is_stored_and_exported_one_way() ->
         ("ann", "benefit", "cost", None, 1): 3,
         ("ann", "benefit", "cost", "boom", 1): 1 / 5,
     }
-    assert export_case(case)["exercises"][0]["pairwise"] == [
+    assert export_all(case)["exercises"][0]["pairwise"] == [
         {"participant": "ann", "criterion_a": "benefit", "criterion_b": "cost", "value": 3.0},
         {
             "participant": "ann",
@@ -392,7 +395,7 @@ def test_a_file_without_method_or_comparisons_imports_as_direct_points() -> None
     case = import_case(case_file=parse_case_file(SMALL.read_bytes()), team=TeamFactory())
     assert case.exercises.get().weighting_method == WeightingMethod.DIRECT
     assert not PairwiseJudgment.objects.exists()
-    exported = export_case(case)["exercises"][0]
+    exported = export_all(case)["exercises"][0]
     assert "weighting_method" not in exported and "pairwise" not in exported  # defaults are left out
 
 
@@ -404,3 +407,25 @@ def test_the_schema_follows_the_models_choices_and_saatys_scale() -> None:
     )
     value = case_file_json_schema()["$defs"]["PairwiseItem"]["properties"]["value"]
     assert (value["minimum"], value["maximum"]) == (min(AHP_SCALE), max(AHP_SCALE))
+
+
+def test_a_facilitator_who_only_commented_stays_uncounted_through_export_and_import() -> None:
+    from policies.models import Comment
+    from policies.selectors.exercise_arrays import counted_participants
+
+    exercise = make_exercise(options=2, criteria=2)
+    scorer = ParticipantFactory(exercise=exercise)
+    ScoreJudgment.objects.create(
+        participant=scorer, option=exercise.options.first(), criterion=exercise.criteria.first(), value=3
+    )
+    replier = ParticipantFactory(exercise=exercise, judging=False)
+    Comment.objects.create(exercise=exercise, author=replier, option=exercise.options.first(), body="Thanks")
+    exported = export_all(exercise.case)
+    (item,) = exported["exercises"]
+    flags = {p["id"]: p.get("judging", True) for p in item["participants"]}
+    assert flags == {scorer.key: True, replier.key: False}
+    assert "judging" not in next(p for p in item["participants"] if p["id"] == scorer.key)
+    copy = import_case(case_file=parse_case_file(json.dumps(exported)), team=TeamFactory()).exercises.get()
+    assert copy.participants.count() == 2
+    assert list(counted_participants(copy).values_list("key", flat=True)) == [scorer.key]
+    assert [p.key for p in exercise_arrays(copy).participants] == [scorer.key]

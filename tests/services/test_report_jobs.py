@@ -18,6 +18,7 @@ from policies.services.reports import (
     sweep_reports,
 )
 from tests.factories import ParticipantFactory, ScoreJudgmentFactory, make_exercise
+from tests.viewers import member
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def test_an_unreachable_broker_keeps_the_request_and_the_sweep_sends_it_later(
         mock.patch("policies.tasks.build_report_task.delay", side_effect=ConnectionError("refused")),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        report = request_report(exercise=exercise, user_id=None, language="en")
+        report = request_report(viewer=member(exercise), language="en")
     report.refresh_from_db()
     assert (report.status, report.stage, report.enqueued) == (ReportStatus.PENDING, "queue-unavailable", None)
     with mock.patch("policies.tasks.build_report_task.delay") as delay:
@@ -89,7 +90,7 @@ def test_a_job_whose_worker_died_is_taken_back_then_failed_after_too_many_deaths
 def test_cancel_stops_the_build_between_stages(exercise) -> None:
     report = Report.objects.create(exercise=exercise, kind=ReportKind.CSV)
 
-    def cancel_midway(report_, progress):
+    def cancel_midway(report_, seen, progress):
         progress(10, "start")
         cancel_report(report=report_)
         progress(50, "judgments")  # the worker notices here

@@ -13,6 +13,7 @@ from policies.models.reports import ReportStatus
 from policies.services.reports import build_report, request_report
 from tests.conftest import needs
 from tests.factories import ParticipantFactory, ScoreJudgmentFactory, make_exercise
+from tests.viewers import member
 
 CHROMIUM = Path("/usr/bin/chromium").exists()
 
@@ -41,7 +42,7 @@ def wait_until_finished(report: Report, seconds: float = 120) -> Report:
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_builds_the_pdf(celery_worker_process) -> None:
     exercise = scored_exercise()
-    report = request_report(exercise=exercise, user_id=None, language="en")
+    report = request_report(viewer=member(exercise), language="en")
     report = wait_until_finished(report)
     assert report.status == ReportStatus.DONE, report.error
     assert report.progress == 100

@@ -8,10 +8,11 @@ import pytest
 from policies import analysis
 from policies.casefile.validation import parse_case_file
 from policies.models import ScoreJudgment
+from policies.selectors.analysis_results import group_weights
 from policies.selectors.exercise_arrays import exercise_arrays
-from policies.selectors.results import exercise_results, group_weights
 from policies.services.case_import import import_case
 from tests.factories import TeamFactory
+from tests.viewers import ranking_of
 
 pytestmark = pytest.mark.django_db
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "mali-2012.json"
@@ -44,7 +45,7 @@ def test_ranking_matches_the_engine(exercise, method: str) -> None:
     weights = points.mean(axis=0)
     matrix = arrays.scores.mean(axis=0)
     expected = getattr(analysis, method)(matrix, weights, arrays.types)
-    results = exercise_results(exercise, method=method)
+    results = ranking_of(exercise, method)
     np.testing.assert_allclose(group_weights(arrays), weights)
     by_key = {item.option.key: item for item in results.ranking}
     for i, option in enumerate(arrays.options):
@@ -55,6 +56,6 @@ def test_ranking_matches_the_engine(exercise, method: str) -> None:
 
 
 def test_contributions_add_up_to_the_weighted_sum(exercise) -> None:
-    results = exercise_results(exercise, method="weighted_sum")
+    results = ranking_of(exercise, "weighted_sum")
     for item in results.ranking:
         assert sum(item.contributions) == pytest.approx(item.score)

@@ -12,14 +12,13 @@ from policies.casefile.validation import CaseFileError, parse_case_file
 from policies.models import Exercise, PairwiseJudgment, ScoreJudgment, WeightJudgment
 from policies.models.exercises import Phase
 from policies.selectors.analysis_results import AnalysisRequest, analysis_results
-from policies.selectors.case_export import export_case
 from policies.selectors.exercise_arrays import exercise_arrays
-from policies.selectors.workshop import group_ahp_weights
 from policies.services import workshop as services
 from policies.services.case_import import import_case
 from policies.services.exercise_setup import create_exercise
-from policies.services.judgments import save_weight
+from policies.services.judgments import record_comparisons, record_points, record_ranking
 from tests.factories import ParticipantFactory, ScenarioFactory, TeamFactory, make_exercise
+from tests.viewers import export_all, facilitator_view, judging
 
 pytestmark = pytest.mark.django_db
 
@@ -51,16 +50,12 @@ def test_points_are_saved_per_scenario_beside_the_baseline() -> None:
     a, b = in_order(exercise.criteria)
     first, second = in_order(exercise.scenarios)
     person = ParticipantFactory(exercise=exercise)
-    services.save_points(participant=person, raw={a.pk: "60", b.pk: "40"}, must_sum_to_100=True)
-    services.save_points(
-        participant=person, raw={a.pk: "10", b.pk: "90"}, must_sum_to_100=True, scenario=second
-    )
+    record_points(viewer=judging(person), points={a.pk: 60, b.pk: 40})
+    record_points(viewer=judging(person), points={a.pk: 10, b.pk: 90}, scenario=second.pk)
     # Saving the scenario again updates its rows; the baseline update still finds exactly one row.
-    services.save_points(
-        participant=person, raw={a.pk: "20", b.pk: "80"}, must_sum_to_100=True, scenario=second
-    )
-    services.save_points(participant=person, raw={a.pk: "70", b.pk: "30"}, must_sum_to_100=True)
-    save_weight(participant=person, criterion=a, raw_value="75")
+    record_points(viewer=judging(person), points={a.pk: 20, b.pk: 80}, scenario=second.pk)
+    record_points(viewer=judging(person), points={a.pk: 70, b.pk: 30})
+    record_points(viewer=judging(person), points={a.pk: 75}, complete=False)
     assert points(person) == {a.pk: 75, b.pk: 30}
     assert points(person, scenario=second) == {a.pk: 20, b.pk: 80}
     assert points(person, scenario=first) == {}
@@ -73,22 +68,21 @@ def test_points_are_saved_per_scenario_beside_the_baseline() -> None:
 
 
 def test_scenario_weights_follow_the_same_rules_as_the_baseline() -> None:
-    exercise = by_scenario(weighting_method="swing")
+    for method, message in (("direct", "add up to 90"), ("swing", "most 100")):
+        exercise = by_scenario(weighting_method=method)
+        a, b = in_order(exercise.criteria)
+        scenario = in_order(exercise.scenarios)[0]
+        person = ParticipantFactory(exercise=exercise)
+        with pytest.raises(ValidationError, match=message):
+            record_points(viewer=judging(person), points={a.pk: 50, b.pk: 40}, scenario=scenario.pk)
+    exercise = by_scenario(weighting_method="rank")
     a, b = in_order(exercise.criteria)
     scenario = in_order(exercise.scenarios)[0]
     person = ParticipantFactory(exercise=exercise)
-    with pytest.raises(ValidationError, match="add up to 90"):
-        services.save_points(
-            participant=person, raw={a.pk: "50", b.pk: "40"}, must_sum_to_100=True, scenario=scenario
-        )
-    with pytest.raises(ValidationError, match="most 100"):
-        services.save_points(
-            participant=person, raw={a.pk: "50", b.pk: "40"}, must_sum_to_100=False, scenario=scenario
-        )
     with pytest.raises(ValidationError, match="each rank once"):
-        services.save_ranking(participant=person, raw={a.pk: "1", b.pk: "1"}, scenario=scenario)
+        record_ranking(viewer=judging(person), ranks={a.pk: 1, b.pk: 1}, scenario=scenario.pk)
     assert not WeightJudgment.objects.exists()
-    roc = services.save_ranking(participant=person, raw={a.pk: "2", b.pk: "1"}, scenario=scenario)
+    roc = record_ranking(viewer=judging(person), ranks={a.pk: 2, b.pk: 1}, scenario=scenario.pk)
     assert roc == pytest.approx([25.0, 75.0])
     assert points(person, scenario=scenario) == pytest.approx({a.pk: 25.0, b.pk: 75.0})
     assert points(person) == {}
@@ -99,9 +93,9 @@ def test_scenario_weights_are_refused_when_the_exercise_does_not_collect_them() 
     a, b = in_order(exercise.criteria)
     in_play = in_order(exercise.scenarios)[0]
     person = ParticipantFactory(exercise=exercise)
-    raw = {a.pk: "50", b.pk: "50"}
+    raw = {a.pk: 50.0, b.pk: 50.0}
     with pytest.raises(ValidationError, match="does not take weights for this scenario"):
-        services.save_points(participant=person, raw=raw, must_sum_to_100=True, scenario=in_play)
+        record_points(viewer=judging(person), points=raw, scenario=in_play.pk)
 
     Exercise.objects.filter(pk=exercise.pk).update(weights_by_scenario=True)
     exercise.refresh_from_db()
@@ -110,16 +104,14 @@ def test_scenario_weights_are_refused_when_the_exercise_does_not_collect_them() 
     other_case = ScenarioFactory()
     for scenario in (not_in_play, other_case):
         with pytest.raises(ValidationError, match="does not take weights for this scenario"):
-            services.save_points(participant=person, raw=raw, must_sum_to_100=True, scenario=scenario)
-        with pytest.raises(ValidationError, match="does not take weights for this scenario"):
-            services.save_pairwise(participant=person, raw={(a.pk, b.pk): "3"}, scenario=scenario)
+            record_points(viewer=judging(person), points=raw, scenario=scenario.pk)
     assert not WeightJudgment.objects.exists() and not PairwiseJudgment.objects.exists()
 
     Exercise.objects.filter(pk=exercise.pk).update(phase=Phase.REVEAL)
     exercise.refresh_from_db()
     person.exercise = exercise
     with pytest.raises(ValidationError, match="Reveal"):
-        services.save_points(participant=person, raw=raw, must_sum_to_100=True, scenario=in_play)
+        record_points(viewer=judging(person), points=raw, scenario=in_play.pk)
 
 
 def test_scenario_comparisons_start_from_the_baseline_ones() -> None:
@@ -127,9 +119,9 @@ def test_scenario_comparisons_start_from_the_baseline_ones() -> None:
     a, b, c = in_order(exercise.criteria)
     scenario = in_order(exercise.scenarios)[1]
     person = ParticipantFactory(exercise=exercise)
-    services.save_pairwise(participant=person, raw={(a.pk, b.pk): "3", (a.pk, c.pk): "3", (b.pk, c.pk): "1"})
+    record_comparisons(viewer=judging(person), ratios={(a.pk, b.pk): 3, (a.pk, c.pk): 3, (b.pk, c.pk): 1})
     # One changed comparison completes the scenario's matrix with the two baseline ones.
-    services.save_pairwise(participant=person, raw={(a.pk, b.pk): "1/3"}, scenario=scenario)
+    record_comparisons(viewer=judging(person), ratios={(a.pk, b.pk): 1 / 3}, scenario=scenario.pk)
     assert PairwiseJudgment.objects.filter(participant=person, scenario=scenario).count() == 1
     assert (
         PairwiseJudgment.objects.get(participant=person, criterion_a=a, criterion_b=b, scenario=None).value
@@ -203,7 +195,7 @@ def robust_exercise(*, weights_by_scenario: bool) -> tuple[Exercise, list]:
 
 def test_per_scenario_weights_change_the_robust_option() -> None:
     exercise, (option_a, option_b) = robust_exercise(weights_by_scenario=True)
-    bundle = analysis_results(exercise)
+    bundle = analysis_results(exercise, visibility=facilitator_view(exercise))
     table = bundle.scenarios
     assert table is not None
     np.testing.assert_allclose(table.weights, [[0.6, 0.4], [0.35, 0.65]])
@@ -215,17 +207,32 @@ def test_per_scenario_weights_change_the_robust_option() -> None:
     assert bundle.options[int(bundle.order[0])] == option_a
     # Looking at the second scenario ranks with its own weights.
     second = exercise.scenarios.order_by("position", "pk")[1]
-    in_second = analysis_results(exercise, AnalysisRequest(scenario=second.key))
+    in_second = analysis_results(
+        exercise, AnalysisRequest(scenario=second.key), visibility=facilitator_view(exercise)
+    )
     np.testing.assert_allclose(in_second.weights.group, [0.35, 0.65])
     assert in_second.options[int(in_second.order[0])] == option_b
 
 
 def test_without_the_toggle_scenario_weights_are_ignored() -> None:
-    exercise, _options = robust_exercise(weights_by_scenario=False)
-    table = analysis_results(exercise).scenarios
+    """Without the toggle the stored scenario weights count for nothing, and nobody scored a scenario: the
+    scenarios were not assessed, so there is no robustness verdict (every scenario would copy the baseline)."""
+    exercise, (_a, _b) = robust_exercise(weights_by_scenario=False)
+    bundle = analysis_results(exercise, visibility=facilitator_view(exercise))
+    assert bundle.scenarios is None
+    assert bundle.scenarios_assessed is False
+    assert bundle.unavailable["scenarios"].startswith("Not assessed")
+    np.testing.assert_allclose(bundle.weights.group, [0.6, 0.4])
+    # One scenario score makes them assessed, and they are analysed with the baseline weights.
+    _first, second = in_order(exercise.scenarios)
+    option_a, c1 = in_order(exercise.options)[0], in_order(exercise.criteria)[0]
+    person = exercise.participants.order_by("pk").first()
+    ScoreJudgment.objects.create(participant=person, option=option_a, criterion=c1, scenario=second, value=10)
+    table = analysis_results(exercise, visibility=facilitator_view(exercise)).scenarios
     assert table is not None
     np.testing.assert_allclose(table.weights, [[0.6, 0.4], [0.6, 0.4]])
     assert table.choices == {rule: (0,) for rule in table.choices}
+    assert [s.pk for s in table.unchanged] == [_first.pk]
 
 
 def test_ahp_group_weights_are_the_geometric_mean_of_the_matrices_not_the_mean_of_weights() -> None:
@@ -234,34 +241,30 @@ def test_ahp_group_weights_are_the_geometric_mean_of_the_matrices_not_the_mean_o
     exercise = by_scenario(scenarios=0, weights_by_scenario=False, weighting_method="ahp", criteria=3)
     a, b, c = in_order(exercise.criteria)
     first, second = ParticipantFactory.create_batch(2, exercise=exercise)
-    services.save_pairwise(participant=first, raw={(a.pk, b.pk): "9", (a.pk, c.pk): "9", (b.pk, c.pk): "1"})
-    services.save_pairwise(
-        participant=second, raw={(a.pk, b.pk): "1/3", (a.pk, c.pk): "1", (b.pk, c.pk): "5"}
-    )
+    record_comparisons(viewer=judging(first), ratios={(a.pk, b.pk): 9, (a.pk, c.pk): 9, (b.pk, c.pk): 1})
+    record_comparisons(viewer=judging(second), ratios={(a.pk, b.pk): 1 / 3, (a.pk, c.pk): 1, (b.pk, c.pk): 5})
     m1 = np.array([[1, 9, 9], [1 / 9, 1, 1], [1 / 9, 1, 1]])
     m2 = np.array([[1, 1 / 3, 1], [3, 1, 5], [1, 1 / 5, 1]])
     geometric = analysis.ahp_priorities(np.sqrt(m1 * m2)).weights
     arithmetic = (analysis.ahp_priorities(m1).weights + analysis.ahp_priorities(m2).weights) / 2
     assert np.abs(geometric - arithmetic).max() > 0.02, "the example must tell the two apart"
 
-    bundle = analysis_results(exercise)
+    bundle = analysis_results(exercise, visibility=facilitator_view(exercise))
     np.testing.assert_allclose(bundle.weights.group, geometric, rtol=1e-9)
-    dashboard = group_ahp_weights(exercise, [c, b, a])
-    assert dashboard is not None
-    assert [criterion for criterion, _w in dashboard] == [c, b, a]
-    assert [w for _c, w in dashboard] == pytest.approx(geometric[::-1].tolist(), rel=1e-9)
     # Each participant's own weights stay their own priorities.
     np.testing.assert_allclose(bundle.weights.participants[0], analysis.ahp_priorities(m1).weights, atol=1e-5)
 
     # A third participant who has not finished counts in neither.
     late = ParticipantFactory(exercise=exercise)
-    services.save_pairwise(participant=late, raw={(a.pk, b.pk): "1/9"})
-    np.testing.assert_allclose(analysis_results(exercise).weights.group, geometric, rtol=1e-9)
+    record_comparisons(viewer=judging(late), ratios={(a.pk, b.pk): 1 / 9})
+    np.testing.assert_allclose(
+        analysis_results(exercise, visibility=facilitator_view(exercise)).weights.group, geometric, rtol=1e-9
+    )
 
 
 def test_case_files_carry_scenario_weights_and_the_setting_exactly() -> None:
     exercise, _options = robust_exercise(weights_by_scenario=True)
-    exported = export_case(exercise.case)
+    exported = export_all(exercise.case)
     (item,) = exported["exercises"]
     second = in_order(exercise.scenarios)[1]
     assert item["weights_by_scenario"] is True
@@ -277,14 +280,18 @@ def test_case_files_carry_scenario_weights_and_the_setting_exactly() -> None:
     copied = copy.exercises.get()
     assert copied.weights_by_scenario
     assert WeightJudgment.objects.filter(participant__exercise=copied, scenario__key=second.key).count() == 2
-    assert export_case(copy) == exported
-    table = analysis_results(copied).scenarios
-    assert table is not None and table.choices == analysis_results(exercise).scenarios.choices
+    assert export_all(copy) == exported
+    table = analysis_results(copied, visibility=facilitator_view(copied)).scenarios
+    assert (
+        table is not None
+        and table.choices
+        == analysis_results(exercise, visibility=facilitator_view(exercise)).scenarios.choices
+    )
 
 
 def test_case_files_refuse_a_weight_for_a_scenario_outside_the_exercise() -> None:
     exercise, _options = robust_exercise(weights_by_scenario=True)
-    exported = export_case(exercise.case)
+    exported = export_all(exercise.case)
     exercise_item = exported["exercises"][0]
     outside = {**exercise_item["weights"][-1], "scenario": "no-such-scenario"}
     duplicate = dict(exercise_item["weights"][-1])

@@ -137,21 +137,44 @@ def test_promote_creates_a_scenario_of_the_combination(field) -> None:
 
 def test_keys_stay_unique_in_the_case(field) -> None:
     case, s = field
-    combination = [s["d1"][0], s["d2"][0], s["d3"][0]]
+    combinations = [
+        [s["d1"][0], s["d2"][0], s["d3"][0]],
+        [s["d1"][1], s["d2"][0], s["d3"][0]],
+        [s["d1"][0], s["d2"][1], s["d3"][0]],
+        [s["d1"][0], s["d2"][0], s["d3"][1]],
+    ]
     keys = [
         promote_combination(
             case=case, states=combination, name="Status quo", narrative="", plausibility=3, language="en"
         ).key
-        for _ in range(3)
+        for combination in combinations[:3]
     ]
     assert keys == ["status-quo", "status-quo-2", "status-quo-3"]
     # A name with nothing to slugify still gets a key.
     assert (
         promote_combination(
-            case=case, states=combination, name="???", narrative="", plausibility=3, language="en"
+            case=case, states=combinations[3], name="???", narrative="", plausibility=3, language="en"
         ).key
         == "scenario"
     )
+
+
+def test_the_same_combination_cannot_be_promoted_twice(field) -> None:
+    case, s = field
+    combination = [s["d1"][0], s["d2"][1], s["d3"][0]]
+    first = promote_combination(
+        case=case, states=combination, name="Status quo", narrative="", plausibility=3, language="en"
+    )
+    with pytest.raises(ValidationError, match="already the scenario “Status quo”"):
+        promote_combination(
+            case=case,
+            states=list(reversed(combination)),
+            name="Again",
+            narrative="",
+            plausibility=2,
+            language="en",
+        )
+    assert list(case.scenarios.all()) == [first]
 
 
 def test_a_combination_with_an_impossible_pair_is_refused(field) -> None:

@@ -53,3 +53,32 @@ def test_only_facilitators_set_up_exercises(client, login, role: str) -> None:
     team = login(role).team
     case = import_case(case_file=parse_case_file(SMALL.read_bytes()), team=team)
     assert client.get(reverse("exercise-new", args=[case.pk])).status_code == 403
+
+
+def test_an_exercise_title_can_be_given_in_both_languages(client, case) -> None:
+    """The title in the page's language and in the other, so a French report is titled in French."""
+    page = client.get(reverse("exercise-new", args=[case.pk])).content.decode()
+    # A language's name is capitalised in English, in lower case in French (as each language writes it).
+    assert "Title in French (optional)" in page
+    assert "Title in french" not in page
+    french = client.get(reverse("exercise-new", args=[case.pk]), headers={"Accept-Language": "fr"})
+    assert "Titre en anglais (facultatif)" in french.content.decode()
+    options = list(case.options.values_list("pk", flat=True))
+    criteria = list(case.criteria.filter(is_group=False).values_list("pk", flat=True))
+    data = {
+        "title": "Road workshop",
+        "title_translation": "  Atelier des routes ",
+        "options": options[:2],
+        "criteria": criteria,
+        "method": "weighted_sum",
+    }
+    client.post(reverse("exercise-new", args=[case.pk]), data)
+    exercise = Exercise.objects.get(key="road-workshop")
+    assert exercise.title == {"en": "Road workshop", "fr": "Atelier des routes"}
+    # From a French page, the other language is English.
+    client.cookies["django_language"] = "fr"
+    french = client.get(reverse("exercise-new", args=[case.pk])).content.decode()
+    assert "Titre en anglais (facultatif)" in french
+    data |= {"title": "Atelier 2", "title_translation": ""}
+    client.post(reverse("exercise-new", args=[case.pk]), data)
+    assert Exercise.objects.get(key="atelier-2").title == {"fr": "Atelier 2"}

@@ -44,7 +44,7 @@ def test_anonymous_visitors_are_sent_to_login(client) -> None:
     for method, url in [*other_team_urls(), ("get", reverse("home"))]:
         response = getattr(client, method)(url)
         assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_observers_cannot_judge_or_request_reports(client, login) -> None:
@@ -73,10 +73,13 @@ def test_saving_needs_post(client, login) -> None:
     assert client.get(reverse("weight-save", args=[exercise.pk, criterion.pk])).status_code == 405
 
 
-def test_a_cell_of_another_case_is_not_found(client, login) -> None:
+def test_a_cell_of_another_case_is_refused_as_not_part_of_the_exercise(client, login) -> None:
+    """The same answer as for ids that name nothing: another case's option does not show it exists."""
     exercise = make_exercise()
     login("participant", team=exercise.team)
     foreign = make_exercise()
     option, criterion = foreign.options.first(), foreign.criteria.first()
-    url = reverse("score-save", args=[exercise.pk, option.pk, criterion.pk])
-    assert client.post(url, {"value": "5"}).status_code == 404
+    for ids in ((option.pk, criterion.pk), (10**9, 10**9)):
+        response = client.post(reverse("score-save", args=[exercise.pk, *ids]), {"value": "5"})
+        assert response.status_code == 422
+        assert "This cell is not part of the exercise." in response.content.decode()

@@ -99,3 +99,48 @@ def test_observers_read_history_but_do_not_request(client, login, role: str) -> 
     assert client.post(reverse("report-retry", args=[report.pk])).status_code == 403
     report.refresh_from_db()
     assert report.status == ReportStatus.PENDING
+
+
+def test_a_double_click_builds_once_and_the_quota_is_explained(client, exercise, settings) -> None:
+    settings.REPORTS_IN_FLIGHT_PER_USER = 2
+    url = reverse("reports", args=[exercise.pk])
+    htmx = {"HX-Request": "true"}
+    with mock.patch("policies.tasks.build_report_task.delay"):
+        clicks = [client.post(url, {"kind": "pdf", "language": "en"}, headers=htmx) for _ in range(2)]
+        assert [c.status_code for c in clicks] == [202, 202]
+        assert Report.objects.count() == 1
+        ids = {c.content.decode().split('data-report="')[1].split('"')[0] for c in clicks}
+        assert ids == {str(Report.objects.get().pk)}
+        assert client.post(url, {"kind": "xlsx", "language": "en"}, headers=htmx).status_code == 202
+        refused = client.post(url, {"kind": "csv", "language": "en"}, headers=htmx)
+        assert refused.status_code == 429
+        assert "You already have 2 reports waiting or being built" in refused.content.decode()
+        french = client.post(
+            url, {"kind": "csv", "language": "en"}, headers={**htmx, "Accept-Language": "fr"}
+        )
+        assert "Vous avez déjà 2 rapports en attente ou en préparation" in french.content.decode()
+        # Without htmx the page says it after the redirect.
+        page = client.post(url, {"kind": "csv", "language": "en"}, follow=True)
+        assert "You already have 2 reports waiting or being built" in page.content.decode()
+    assert Report.objects.count() == 2
+
+
+def test_build_redraws_the_history_so_it_never_says_no_reports_yet(client, exercise) -> None:
+    url = reverse("reports", args=[exercise.pk])
+    assert "No reports yet." in client.get(url).content.decode()
+    with mock.patch("policies.tasks.build_report_task.delay"):
+        headers = {"HX-Request": "true", "HX-Target": "new-report"}  # the reports page's Build form
+        response = client.post(url, {"kind": "csv", "language": "en"}, headers=headers)
+        # The results page's buttons have no history beside them: nothing out of band for them.
+        elsewhere = client.post(
+            url,
+            {"kind": "json", "language": "en"},
+            headers={"HX-Request": "true", "HX-Target": "report-area"},
+        )
+    assert response.status_code == 202 and elsewhere.status_code == 202
+    assert "hx-swap-oob" not in elsewhere.content.decode()
+    body = response.content.decode()
+    assert 'id="report-history" hx-swap-oob="true"' in body
+    history = body.split('<div id="report-history"')[1]
+    first = Report.objects.order_by("pk").first()
+    assert "No reports yet." not in history and f'data-report="{first.pk}"' in history

@@ -183,7 +183,16 @@ def test_the_page_shows_every_chart_with_its_summary_data_and_downloads(client, 
     for chart in CHARTS:
         block = html[html.index(f'id="chart-{chart}"') :]
         block = block[: block.index("</figure>")]
-        assert re.search(r'role="img" aria-label="[^"]{40,}"', block), chart
+        # Described in words (the drawing holds Plotly's controls, so it is no image), and a line of what to
+        # look at.
+        summary = re.search(
+            rf'<p id="chart-{chart}-summary" class="visually-hidden">([^<]{{40,}})</p>', block
+        )
+        assert summary and f'aria-describedby="chart-{chart}-summary"' in block, chart
+        assert 'role="img"' not in block
+        assert re.search(r'class="chart-look"[^>]*><strong>What to look at:</strong> [^<]{20,}</p>', block), (
+            chart
+        )
         assert f'data-figure="figure-{chart}"' in block
         assert 'data-download="png"' in block and 'data-download="svg"' in block
         assert "<details" in block and '<th scope="col">' in block and '<th scope="row">' in block
@@ -240,7 +249,7 @@ def test_a_participant_group_ranks_with_its_own_judgments(client, seeded) -> Non
     assert "1 of 3 participants" in alone
     assert "Ranking from 1 participant's scores" in alone
     people = [trace["name"] for trace in figure(alone, "weights")["data"][1:]]
-    assert people == ["Development specialist"]
+    assert people == ["Development specialist / Spécialiste du développement"]
     everyone = client.get(url, headers=ANALYSIS).content.decode()
     assert "3 of 3 participants" in everyone
 
@@ -293,14 +302,15 @@ def test_names_typed_by_users_cannot_inject_script(client, login) -> None:
     option.save()
     html = client.get(reverse("results", args=[exercise.pk])).content.decode()
     assert "<script>alert(1)" not in html
-    assert "\\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)" in html
+    # In the figures' JSON: Plotly's plain text for the name (&lt;...), itself escaped for the <script> element.
+    assert "\\u0026lt;/script\\u0026gt;\\u0026lt;script\\u0026gt;alert(1)" in html
 
 
 def test_pseudonymous_exercises_hide_names_from_all_but_facilitators(client, login) -> None:
     exercise = make_exercise(options=2, criteria=2)
     exercise.anonymity = "pseudonymous"
     exercise.save()
-    person = ParticipantFactory(exercise=exercise, alias="Real Name", pseudonym="Participant 7")
+    person = ParticipantFactory(exercise=exercise, alias="Real Name", number=7)
     for criterion in exercise.criteria.all():
         WeightJudgmentFactory(participant=person, criterion=criterion, value=50)
     login("analyst", team=exercise.team)
@@ -308,3 +318,63 @@ def test_pseudonymous_exercises_hide_names_from_all_but_facilitators(client, log
     assert "Participant 7" in html and "Real Name" not in html
     login("facilitator", team=exercise.team)
     assert "Real Name" in client.get(reverse("results", args=[exercise.pk])).content.decode()
+
+
+def test_the_page_leads_with_the_answer_then_why_how_sure_scenarios_and_the_group(client, seeded) -> None:
+    html = client.get(reverse("results", args=[seeded.pk])).content.decode()
+    order = ["answer-section", "why-section", "sure-section", "scenarios-section", "group-section"]
+    places = [html.index(f'<section class="card results-section" id="{key}"') for key in order]
+    assert places == sorted(places)
+    contents = html[html.index('data-testid="results-contents"') : places[0]]
+    assert [f'href="#{key}"' in contents for key in order] == [True] * len(order)
+    ends = [*places[1:], len(html)]
+    sections = {key: html[a:b] for key, a, b in zip(order, places, ends, strict=True)}
+    # The answer: the headline and the ranking; why: the contributions; how sure: SMAA then the weight sweep;
+    # the group: the disagreement.
+    assert (
+        "At a glance" in sections["answer-section"] and 'data-testid="ranking"' in sections["answer-section"]
+    )
+    assert 'id="chart-contributions"' in sections["why-section"]
+    assert 'id="chart-contributions"' not in sections["answer-section"]
+    sure = sections["sure-section"]
+    assert sure.index('id="chart-acceptability"') < sure.index('id="chart-sensitivity"')
+    assert 'id="chart-consensus"' in sections["group-section"]
+
+
+@pytest.mark.parametrize("typed", ["0,3", "0.3", " 0,3 "])
+def test_the_optimism_index_takes_either_decimal_mark(client, seeded, typed: str) -> None:
+    """The French page shows "0,5" in the field and sends back what is typed there."""
+    html = client.get(
+        reverse("results", args=[seeded.pk]), {"alpha": typed}, headers=ANALYSIS
+    ).content.decode()
+    assert 'data-testid="notice"' not in html
+    assert figure(html, "rules")  # the rules' figure was built with this index
+    assert "Hurwicz (α = 0.3)" in html
+
+
+def test_the_french_page_shows_the_optimism_index_with_a_comma(client, seeded) -> None:
+    client.cookies["django_language"] = "fr"
+    html = client.get(reverse("results", args=[seeded.pk]), {"alpha": "0,5"}).content.decode()
+    field = re.search(r'<input id="alpha-input"[^>]*>', html)
+    assert field and 'value="0,5"' in field.group(0) and 'type="text"' in field.group(0)
+    assert 'inputmode="decimal"' in field.group(0)
+
+
+def test_the_what_if_carries_the_parts_that_give_the_ranking(client, seeded) -> None:
+    """The browser re-ranks from these numbers: with the group's weights they give the page's own scores."""
+    html = client.get(reverse("results", args=[seeded.pk])).content.decode()
+    match = re.search(r'<script id="whatif-data" type="application/json">(.*?)</script>', html, re.S)
+    assert match
+    data = json.loads(match.group(1))
+    scores = [sum(p * w for p, w in zip(row, data["weights"], strict=True)) for row in data["parts"]]
+    best = max(range(len(scores)), key=scores.__getitem__)
+    assert data["options"][best]["key"] == ranked_keys(html)[0] == "opt-negotiation"
+    assert [o["rank"] for o in data["options"]].count(1) == 1
+    assert html.count('data-whatif-weight="') == len(data["criteria"]) == len(data["weights"])
+    assert 'src="/static/policies/whatif.js"' in html or "policies/whatif.js" in html
+
+
+def test_topsis_says_why_it_has_no_what_if(client, seeded) -> None:
+    html = client.get(reverse("results", args=[seeded.pk]), {"method": "topsis"}).content.decode()
+    assert "whatif-data" not in html
+    assert "cannot be redone in the browser" in html

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from policies import analysis
+from policies.formatting import share
 from policies.models import Exercise, Participant, Role, WeightJudgment
 from policies.models.exercises import Phase
 from policies.services.workshop import issue_join_code
-from policies.templatetags.report_format import share
 from tests.factories import (
     MembershipFactory,
     ParticipantFactory,
@@ -387,10 +387,11 @@ def test_no_weights_table_without_weights_by_scenario(
     assert response.context["scenario_weights"] is None
     # The rest of the robustness section is unchanged: its charts with scenarios, its reason without.
     if scenarios:
-        assert 'id="chart-scenario-heatmap"' in page
-        # One set of weights for every scenario: the stored scenario points are not used.
-        baseline, _in_second = expected_weights()
-        np.testing.assert_allclose(response.context["bundle"].scenarios.weights, [baseline, baseline])
+        # One set of weights for every scenario: the stored scenario points are not used, and nobody scored a
+        # scenario, so the scenarios were not assessed: no chart, no verdict.
+        assert 'id="chart-scenario-heatmap"' not in page
+        assert response.context["bundle"].scenarios is None
+        assert "Not assessed: nobody has judged the options under the scenarios in play" in page
     else:
         assert "No scenarios are in play in this exercise." in page
 
@@ -428,7 +429,7 @@ def test_french_weights_use_a_decimal_comma(client, login) -> None:
     with translation.override("fr"):
         expected = [[share(baseline[j]), share(baseline[j]), share(in_second[j])] for j in range(3)]
     assert [[value for value, _marked in cells] for _name, cells in rows] == expected
-    assert expected[1][2] == "25,0%" and all("," in value for row in expected for value in row)
+    assert expected[1][2] == "25,0\xa0%" and all("," in value for row in expected for value in row)
 
 
 def test_the_dashboard_counts_each_participants_scenario_changes() -> None:

@@ -41,7 +41,8 @@ def guest(exercise: Exercise, name: str) -> tuple[Client, Participant]:
 def set_phase(client: Client, exercise: Exercise, phase: str) -> None:
     exercise.refresh_from_db()
     response = client.post(
-        reverse("workshop-phase", args=[exercise.pk]), {"phase": phase, "version": exercise.version}
+        reverse("workshop-phase", args=[exercise.pk]),
+        {"phase": phase, "version": exercise.version, "confirm": "yes"},
     )
     assert response.status_code == 302, response.content.decode()[:500]
     exercise.refresh_from_db()
@@ -114,7 +115,7 @@ def test_guest_joins_by_code_and_follows_the_phases() -> None:
     exercise = workshop()
     boss = facilitator_client(exercise)
     amina, participant = guest(exercise, "Amina")
-    assert participant.is_guest and participant.user is None and participant.pseudonym == "Participant 1"
+    assert participant.is_guest and participant.user is None and participant.number == 1
     page = amina.get(reverse("workshop-play", args=[exercise.pk])).content.decode()
     assert 'data-phase="briefing"' in page and "Amina" in page
     exercise.refresh_from_db()
@@ -184,18 +185,19 @@ def test_expired_and_closed_codes_do_not_open_the_workshop() -> None:
     assert not Participant.objects.exists()
 
 
-def test_wrong_codes_are_rate_limited() -> None:
-    from django.core.cache import cache
-
-    cache.clear()
+def test_wrong_codes_are_rate_limited_but_the_right_code_still_opens() -> None:
     exercise = workshop()
     client = Client()
     for _ in range(20):
         assert client.post(reverse("workshop-join"), {"code": "AAAAAAAA"}).status_code == 422
-    blocked = client.post(reverse("workshop-join"), {"code": exercise.join_code, "name": "Late", "join": "1"})
+    blocked = client.post(reverse("workshop-join"), {"code": "AAAAAAAB"})
     assert blocked.status_code == 429 and "Too many wrong codes" in blocked.content.decode()
-    assert not Participant.objects.exists()
-    cache.clear()
+    assert 0 < int(blocked["Retry-After"]) <= 600
+    # A room behind one address: its typos do not keep the right code out.
+    joined = client.post(reverse("workshop-join"), {"code": exercise.join_code, "name": "Late", "join": "1"})
+    assert joined.status_code == 302
+    assert Participant.objects.get().alias == "Late"
+    assert client.get(reverse("workshop-join-code", args=["ZZZZZZZZ"])).status_code == 429
 
 
 def test_codes_are_unguessable_and_renewable() -> None:
@@ -213,7 +215,8 @@ def test_logged_in_user_of_another_team_joins_as_themselves(client, login) -> No
     response = client.post(reverse("workshop-join"), {"code": exercise.join_code, "join": "1"})
     assert response.status_code == 302
     participant = Participant.objects.get(exercise=exercise)
-    assert participant.user == outsider.user and not participant.is_guest
+    # Not a member of the team: a guest of this one exercise, under their own account.
+    assert participant.user == outsider.user and participant.is_guest
     assert client.get(reverse("workshop-play", args=[exercise.pk])).status_code == 200
     # Joining a workshop does not open the team's other pages.
     assert client.get(reverse("exercise", args=[exercise.pk])).status_code == 404
@@ -295,7 +298,7 @@ def test_permissions_of_the_workshop_views(client, login) -> None:
     for name in ("workshop-play", "workshop-state", "workshop-comments"):
         assert client.get(reverse(name, args=ids)).status_code == 404
     for name in ("workshop-facilitate", "workshop-live", "workshop-trail"):
-        assert client.get(reverse(name, args=ids))["Location"].startswith(reverse("login"))
+        assert client.get(reverse(name, args=ids))["Location"].startswith(reverse("account_login"))
     # Another team's facilitator: 404 everywhere.
     login("facilitator")
     for name in ("workshop-play", "workshop-facilitate", "workshop-trail", "workshop-live"):
@@ -387,8 +390,8 @@ def test_threaded_comments_and_the_decision_trail() -> None:
     empty = ana.post(url, {"subject": f"o-{options[0].pk}", "body": "  "})
     assert empty.status_code == 422 and "Write something" in empty.content.decode()
     assert exercise.comments.count() == 2
-    count = exercise.comments.count()
-    assert ana.get(url, {"v": count}).status_code == 204
+    token = ana.get(url).context["comment_token"]
+    assert ana.get(url, {"v": token}).status_code == 204
 
     set_phase(boss, exercise, Phase.SCORING)
     score(ana, exercise, options[0], criteria[0], "3")
