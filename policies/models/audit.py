@@ -1,4 +1,5 @@
-"""The history a team's owners read: who changed membership and roles, invited whom, signed in, when, from where."""
+"""The history a team's owners read: who changed membership and roles, invited whom, signed in, deleted or
+restored a case or an exercise, when, from where."""
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +23,12 @@ class AuditAction(models.TextChoices):
     INVITATION_REVOKED = "invitation_revoked", _("revoked an invitation")
     LINK_CREATED = "link_created", _("created a shareable link")
     SIGNED_IN = "signed_in", _("signed in")
+    CASE_DELETED = "case_deleted", _("deleted a case")
+    CASE_RESTORED = "case_restored", _("restored a case")
+    CASE_PURGED = "case_purged", _("a deleted case was removed for good")
+    EXERCISE_DELETED = "exercise_deleted", _("deleted an exercise")
+    EXERCISE_RESTORED = "exercise_restored", _("restored an exercise")
+    EXERCISE_PURGED = "exercise_purged", _("a deleted exercise was removed for good")
 
 
 class AuditEvent(models.Model):

@@ -5,6 +5,8 @@ A case or an exercise is never removed at once: it gets a `deleted` timestamp, a
 editors may restore it for `DeletedItem.RESTORE_DAYS` days, the same window as a deleted case item; after that,
 `purge_expired_deletions` (a daily Celery beat task) removes it for good, with the expired deleted items.
 Who may delete or restore is settled by the caller (policies.selectors.access): the rules here are about state.
+Each deletion, restoration and purge is written to the team's history (policies.services.audit) here, so that no
+path that deletes can forget it.
 """
 
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from policies.models import (
+    AuditAction,
     Case,
     DeletedItem,
     Evidence,
@@ -28,6 +31,7 @@ from policies.models import (
     Team,
     WeightJudgment,
 )
+from policies.services.audit import record
 from policies.services.case_editing import Dependant, StaleEdit, restore_since
 
 
@@ -78,28 +82,45 @@ def _mark(stored: Case | Exercise, *, deleted: datetime | None, by: User | None)
     stored.deleted, stored.deleted_by = deleted, by
 
 
+def _record(
+    action: str, stored: Case | Exercise, user: User | AnonymousUser | None, address: str | None
+) -> None:
+    """The history keeps the name as it read then (in the actor's language): the thing itself may be purged."""
+    record(
+        action=action,
+        team=stored.team,
+        actor=user if isinstance(user, User) else None,
+        detail={"name": str(stored)},
+        address=address,
+    )
+
+
 def _check_version(stored: Case | Exercise, version: int | None) -> None:
     if version is not None and version != stored.version:
         raise StaleEdit(current=stored, conflicts=[])
 
 
 @transaction.atomic
-def delete_case(*, case: Case, user: User | AnonymousUser | None, version: int | None) -> Case:
+def delete_case(
+    *, case: Case, user: User | AnonymousUser | None, version: int | None, address: str | None = None
+) -> Case:
     """Hide the case and everything in it (its exercises go with it); `restore_case` brings it all back."""
     stored = Case.objects.select_for_update().get(pk=case.pk)
     _check_version(stored, version)
     _mark(stored, deleted=timezone.now(), by=user if isinstance(user, User) else None)
+    _record(AuditAction.CASE_DELETED, stored, user, address)
     return stored
 
 
 @transaction.atomic
 def delete_exercise(
-    *, exercise: Exercise, user: User | AnonymousUser | None, version: int | None
+    *, exercise: Exercise, user: User | AnonymousUser | None, version: int | None, address: str | None = None
 ) -> Exercise:
     """Hide the exercise with its participants, judgments and reports; `restore_exercise` brings it back."""
     stored = Exercise.objects.select_for_update().get(pk=exercise.pk)
     _check_version(stored, version)
     _mark(stored, deleted=timezone.now(), by=user if isinstance(user, User) else None)
+    _record(AuditAction.EXERCISE_DELETED, stored, user, address)
     return stored
 
 
@@ -119,21 +140,25 @@ def deleted_exercises(team: Team) -> QuerySet[Exercise]:
 
 
 @transaction.atomic
-def restore_case(*, case: Case) -> Case:
+def restore_case(*, case: Case, user: User | AnonymousUser | None = None, address: str | None = None) -> Case:
     """Bring a deleted case back, with the exercises that were not deleted on their own."""
     stored = Case.all_objects.select_for_update().get(pk=case.pk)
     if stored.deleted is None or stored.deleted < restore_since():
         raise ValidationError(_("This case can no longer be restored."), code="expired")
     _mark(stored, deleted=None, by=None)
+    _record(AuditAction.CASE_RESTORED, stored, user, address)
     return stored
 
 
 @transaction.atomic
-def restore_exercise(*, exercise: Exercise) -> Exercise:
+def restore_exercise(
+    *, exercise: Exercise, user: User | AnonymousUser | None = None, address: str | None = None
+) -> Exercise:
     stored = Exercise.all_objects.select_for_update().get(pk=exercise.pk)
     if stored.deleted is None or stored.deleted < restore_since():
         raise ValidationError(_("This exercise can no longer be restored."), code="expired")
     _mark(stored, deleted=None, by=None)
+    _record(AuditAction.EXERCISE_RESTORED, stored, user, address)
     return stored
 
 
@@ -157,12 +182,14 @@ def purge_expired_deletions(*, now: datetime | None = None) -> Purged:
     since = restore_since(now)
     exercises = Exercise.all_objects.filter(deleted__lt=since)
     exercise_count = exercises.count()
-    for exercise in exercises:
+    for exercise in exercises.select_related("team"):
+        _record(AuditAction.EXERCISE_PURGED, exercise, None, None)
         exercise.delete()
     cases = Case.all_objects.filter(deleted__lt=since)
     case_count = cases.count()
     clear_evidence(cases=cases)
-    for case in cases:
+    for case in cases.select_related("team"):
+        _record(AuditAction.CASE_PURGED, case, None, None)
         case.delete()
     items, _by_model = DeletedItem.objects.filter(deleted_at__lt=since).delete()
     return Purged(cases=case_count, exercises=exercise_count, items=items)

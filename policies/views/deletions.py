@@ -21,6 +21,7 @@ from policies.selectors.access import (
     get_team_for_user,
     require_role,
 )
+from policies.services.audit import address_of
 from policies.services.case_editing import StaleEdit
 from policies.services.deletions import (
     case_account,
@@ -90,7 +91,9 @@ def case_delete(request: HttpRequest, case_id: int) -> HttpResponse:
         request,
         target=case,
         team=membership.team,
-        delete=lambda version: delete_case(case=case, user=request.user, version=version),
+        delete=lambda version: delete_case(
+            case=case, user=request.user, version=version, address=address_of(request)
+        ),
         deleted=_("Deleted the case “%(case)s”. Its team's editors can restore it for %(days)s days.")
         % {"case": str(case), "days": DeletedItem.RESTORE_DAYS},
         gone_to=redirect("team", slug=membership.team.slug),
@@ -109,7 +112,9 @@ def exercise_delete(request: HttpRequest, exercise_id: int) -> HttpResponse:
         request,
         target=exercise,
         team=exercise.team,
-        delete=lambda version: delete_exercise(exercise=exercise, user=request.user, version=version),
+        delete=lambda version: delete_exercise(
+            exercise=exercise, user=request.user, version=version, address=address_of(request)
+        ),
         deleted=_("Deleted the exercise “%(exercise)s”. Its facilitators can restore it for %(days)s days.")
         % {"exercise": str(exercise), "days": DeletedItem.RESTORE_DAYS},
         gone_to=redirect("case", case_id=exercise.case_id),
@@ -143,7 +148,7 @@ def case_restore(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     require_role(membership, CASE_EDITING_ROLES)
     case = get_object_or_404(deleted_cases(team), pk=case_id)
     try:
-        restore_case(case=case)
+        restore_case(case=case, user=request.user, address=address_of(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("team-deleted", slug=team.slug)
@@ -158,7 +163,7 @@ def exercise_restore(request: HttpRequest, slug: str, exercise_id: int) -> HttpR
     require_role(membership, FACILITATING_ROLES)
     exercise = get_object_or_404(deleted_exercises(team), pk=exercise_id)
     try:
-        restore_exercise(exercise=exercise)
+        restore_exercise(exercise=exercise, user=request.user, address=address_of(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("team-deleted", slug=team.slug)

@@ -1,4 +1,4 @@
-"""A team's history for its owners: membership and role changes, invitations and members' sign-ins."""
+"""A team's history for its owners: membership and role changes, invitations, deletions and members' sign-ins."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator

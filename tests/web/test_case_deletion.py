@@ -1,6 +1,7 @@
 """Deleting a whole case or exercise: the account of what goes with it, the confirmation, nothing reachable
 afterwards (pages, reports, API), restore from the team's list for a while, and the purge after that."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -186,3 +187,47 @@ def test_a_new_case_does_not_take_the_identifier_of_a_deleted_one(client, login)
     assert second.key != first.key
     assert client.post(reverse("case-restore", args=[membership.team.slug, first.pk])).status_code == 302
     assert Case.objects.filter(team=membership.team).count() == 2
+
+
+def _history(client, team) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    """The team history's rows as (action, who, what) read off the owner's page."""
+    page = client.get(reverse("team-history", args=[team.slug])).content.decode()
+    rows = re.findall(
+        r'<tr data-action="(\w+)">\s*<td>[^<]*</td>\s*<td>([^<]*)</td>\s*<td>(.*?)</td>', page, re.S
+    )
+    return [(action, who.strip(), re.sub(r"<[^>]+>", "", what).strip()) for action, who, what in rows]
+
+
+def test_deletions_restorations_and_the_purge_are_in_the_team_history(client, login) -> None:
+    membership = login("owner")
+    team, name = membership.team, membership.user.get_username()
+    exercise = _exercise_with_judgments(team)
+    case = exercise.case
+    client.post(reverse("exercise-delete", args=[exercise.pk]), {"version": str(exercise.version)})
+    client.post(reverse("exercise-restore", args=[team.slug, exercise.pk]))
+    client.post(reverse("case-delete", args=[case.pk]), {"version": str(case.version)})
+    client.post(reverse("case-restore", args=[team.slug, case.pk]))
+    history = _history(client, team)
+    assert [row[0] for row in history[:4]] == [
+        "case_restored", "case_deleted", "exercise_restored", "exercise_deleted"
+    ]  # fmt: skip
+    assert all(who.startswith(name) or name in who for _action, who, _what in history[:4])
+    assert history[1][2] == f"deleted a case (“{case}”)"
+    assert history[3][2] == f"deleted an exercise (“{exercise}”)"
+
+    # The purge has no actor; the names stay readable after the things themselves are gone.
+    long_ago = timezone.now() - timedelta(days=DeletedItem.RESTORE_DAYS + 1)
+    Case.objects.filter(pk=case.pk).update(deleted=long_ago)
+    purge_expired_deletions()
+    assert not Case.all_objects.filter(pk=case.pk).exists()
+    action, who, what = _history(client, team)[0]
+    assert (action, who) == ("case_purged", "—")
+    assert what == f"a deleted case was removed for good (“{case}”)"
+
+
+def test_a_refused_deletion_writes_no_history(client, login) -> None:
+    membership = login("analyst")
+    case = CaseFactory(team=membership.team)
+    Case.objects.filter(pk=case.pk).update(version=5)
+    assert client.post(reverse("case-delete", args=[case.pk]), {"version": "4"}).status_code == 409
+    assert not membership.team.audit_events.filter(action__startswith="case_").exists()
