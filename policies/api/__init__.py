@@ -21,7 +21,16 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 
-from policies.api import case_items, cases, exercises, judgments, reports, results, tokens
+from policies.api import (
+    case_items,
+    cases,
+    deletions,  # noqa: F401  (adds its routes to the cases' and exercises' routers)
+    exercises,
+    judgments,
+    reports,
+    results,
+    tokens,
+)
 from policies.api.auth import READ
 from policies.api.errors import MAX_BODY_BYTES, ApiError, body_too_large_message, install_error_handlers
 

@@ -305,6 +305,11 @@ def restore_since(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(days=DeletedItem.RESTORE_DAYS)
 
 
+def restorable_until(deleted: datetime) -> datetime:
+    """The last moment a thing deleted at `deleted` may be restored: the same window as `restore_since`."""
+    return deleted + timedelta(days=DeletedItem.RESTORE_DAYS)
+
+
 def restorable(case: Case) -> QuerySet[DeletedItem]:
     return case.deleted_items.filter(deleted_at__gte=restore_since())
 

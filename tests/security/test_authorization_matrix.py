@@ -256,6 +256,12 @@ EXPECTED: dict[str, dict[str, tuple[Any, ...]]] = {
     # Without ?version= once the role is allowed: nothing deleted.
     "api:case-item-delete": {"DELETE": (401, 404, 403, 403, 422, 422, 422)},
     "api:case-items-reorder": {"PUT": API_EDITOR_200},
+    # Whole cases and exercises: without ?version= once the role is allowed, nothing deleted; restoring a case
+    # or exercise that is not deleted finds nothing to restore, whoever asks.
+    "api:case-delete": {"DELETE": (401, 404, 403, 403, 422, 422, 422)},
+    "api:case-restore": {"POST": (401, 404, 404, 404, 404, 404, 404)},
+    "api:exercise-delete": {"DELETE": (401, 404, 403, 403, 403, 422, 422)},
+    "api:exercise-restore": {"POST": (401, 404, 404, 404, 404, 404, 404)},
     "api:case-create": {"POST": API_EDITOR_201},
     "api:case-header-update": {"PATCH": API_EDITOR_200},
     "api:exercise-list": {"GET": API_USER_200},
