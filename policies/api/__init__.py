@@ -22,6 +22,7 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 
 from policies.api import (
+    case_history,
     case_items,
     cases,
     deletions,  # noqa: F401  (adds its routes to the cases' and exercises' routers)
@@ -147,7 +148,7 @@ def _reject_unknown_query(view: Callable[..., Any]) -> Callable[..., Any]:
 
 api.add_decorator(_guard_request, mode="view")
 api.add_decorator(_reject_unknown_query, mode="operation")
-for module in (tokens, cases, case_items, exercises, judgments, results, reports):
+for module in (tokens, cases, case_items, case_history, exercises, judgments, results, reports):
     api.add_router("", module.router)
 
 __all__ = ["api"]

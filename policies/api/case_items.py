@@ -59,7 +59,7 @@ CRITERION_FIELDS = (
 )
 
 
-def _case(request: HttpRequest, case_id: int, *, write: bool) -> Case:
+def case_for(request: HttpRequest, case_id: int, *, write: bool) -> Case:
     case, membership = get_case_for_user(principal(request).user, case_id)
     if write:
         require_role(membership, CASE_EDITING_ROLES)
@@ -272,7 +272,7 @@ ItemBody = Annotated[dict[str, Any], Body(description='The item\'s fields; texts
     url_name="case-items",
 )
 def list_items(request: HttpRequest, case_id: CaseId, kind: Kind) -> list[dict[str, Any]]:
-    case = _case(request, case_id, write=False)
+    case = case_for(request, case_id, write=False)
     model = FORMS[kind]._meta.model
     rows = _rows(case, model).order_by(
         *(["driver__position"] if model is DriverState else []), "position", "pk"
@@ -288,7 +288,7 @@ def list_items(request: HttpRequest, case_id: CaseId, kind: Kind) -> list[dict[s
     url_name="case-item",
 )
 def get_item(request: HttpRequest, case_id: CaseId, kind: Kind, ref: Ref) -> dict[str, Any]:
-    case = _case(request, case_id, write=False)
+    case = case_for(request, case_id, write=False)
     return item_out(kind, find(case, FORMS[kind]._meta.model, ref))
 
 
@@ -302,7 +302,7 @@ def get_item(request: HttpRequest, case_id: CaseId, kind: Kind, ref: Ref) -> dic
     url_name="case-item-create",
 )
 def create_item(request: HttpRequest, case_id: CaseId, kind: Kind, body: ItemBody) -> Status[dict[str, Any]]:
-    case = _case(request, case_id, write=True)
+    case = case_for(request, case_id, write=True)
     body = {name: value for name, value in body.items() if name != "version"}
     item = _save(case, kind, body, None)
     return Status(201, item_out(kind, item))
@@ -320,7 +320,7 @@ def create_item(request: HttpRequest, case_id: CaseId, kind: Kind, body: ItemBod
 def update_item(
     request: HttpRequest, case_id: CaseId, kind: Kind, ref: Ref, body: ItemBody
 ) -> dict[str, Any]:
-    case = _case(request, case_id, write=True)
+    case = case_for(request, case_id, write=True)
     current = find(case, FORMS[kind]._meta.model, ref)
     if "version" not in body:
         raise ApiError(
@@ -347,7 +347,7 @@ def delete_item(
         int | None, Query(ge=0, le=2**31, description="The version you read (required).")
     ] = None,
 ) -> dict[str, Any]:
-    case = _case(request, case_id, write=True)
+    case = case_for(request, case_id, write=True)
     if version is None:
         raise ApiError(
             422,
@@ -387,7 +387,7 @@ def reorder_items(
     kind: Kind,
     body: Annotated[dict[str, list[str | int]], Body(description='{"order": [id or key, ...]}')],
 ) -> list[dict[str, Any]]:
-    case = _case(request, case_id, write=True)
+    case = case_for(request, case_id, write=True)
     model = FORMS[kind]._meta.model
     order = body.get("order")
     if not order or set(body) != {"order"}:
@@ -474,7 +474,7 @@ def create_blank_case(
     url_name="case-header-update",
 )
 def update_header(request: HttpRequest, case_id: CaseId, body: ItemBody) -> dict[str, Any]:
-    case = _case(request, case_id, write=True)
+    case = case_for(request, case_id, write=True)
     if "version" not in body:
         raise ApiError(
             422, _("Send the version you read."), details=[{"path": "$.version", "message": _("Required.")}]

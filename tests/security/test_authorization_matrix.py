@@ -258,6 +258,10 @@ EXPECTED: dict[str, dict[str, tuple[Any, ...]]] = {
     "api:case-items-reorder": {"PUT": API_EDITOR_200},
     # Whole cases and exercises: without ?version= once the role is allowed, nothing deleted; restoring a case
     # or exercise that is not deleted finds nothing to restore, whoever asks.
+    "api:case-item-history": {"GET": API_EDITOR_200},
+    "api:case-item-revert": {"POST": API_EDITOR_200},
+    "api:case-header-history": {"GET": API_EDITOR_200},
+    "api:case-header-revert": {"POST": API_EDITOR_200},
     "api:case-delete": {"DELETE": (401, 404, 403, 403, 422, 422, 422)},
     "api:case-restore": {"POST": (401, 404, 404, 404, 404, 404, 404)},
     "api:exercise-delete": {"DELETE": (401, 404, 403, 403, 403, 422, 422)},
@@ -622,12 +626,19 @@ BODIES: dict[str, Callable[[World], Any]] = {
         "name": {"en": "Renamed by a script"},
         "version": w.case.options.get(key=w.extra["ref"]).version,
     },
+    "api:case-item-revert": lambda w: _first_version(w.case.options.get(key=w.extra["ref"])),
+    "api:case-header-revert": lambda w: _first_version(Case.objects.get(pk=w.case.pk)),
     "api:case-items-reorder": lambda w: {"order": list(w.case.options.values_list("key", flat=True))},
     "api:judgments-save": lambda w: {
         "weights": [{"criterion": w.exercise.criteria.order_by("pk").first().key, "value": 50}]
     },
     "api:report-request": lambda w: {"kind": ReportKind.CSV},
 }
+
+
+def _first_version(item: Any) -> dict[str, int]:
+    """A revert to the item's first version, from the version it is at now."""
+    return {"history_id": item.history.order_by("history_id").first().history_id, "version": item.version}
 
 
 def request(name: str, method: str, role: str, world: World, *, target: World | None = None) -> HttpResponse:
