@@ -9,7 +9,7 @@ The routes join the cases' and the exercises' routers: they share those routers'
 and one path must be one URL pattern.
 """
 
-from datetime import datetime
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
@@ -68,12 +68,30 @@ def _stale(stale: StaleEdit) -> ApiError:
     )
 
 
-def _deleted_out(name: str, account: list[Dependant], deleted: datetime | None) -> dict[str, Any]:
+def _delete(
+    request: HttpRequest,
+    account: list[Dependant],
+    delete: Callable[..., Case | Exercise],
+    version: int | None,
+) -> dict[str, Any]:
+    """Delete through the service from the version read; answer the name, what went with it and until when."""
+    try:
+        deleted = delete(principal(request).user, _required(version), address_of(request))
+    except StaleEdit as stale:
+        raise _stale(stale) from stale
     return {
-        "deleted": name,
+        "deleted": str(deleted),
         "took_along": [{"what": item.label, "count": item.count} for item in account],
-        "restorable_until": restorable_until(deleted) if deleted else None,
+        "restorable_until": restorable_until(deleted.deleted) if deleted.deleted else None,
     }
+
+
+def _restore(request: HttpRequest, restore: Callable[..., Case | Exercise]) -> dict[str, Any]:
+    try:
+        restored = restore(principal(request).user, address_of(request))
+    except ValidationError as exc:  # its window closed between the lookup and the write
+        raise ApiError(404, " ".join(exc.messages)) from exc
+    return {"restored": str(restored), "id": restored.pk}
 
 
 def _deleted_for(request: HttpRequest, roles: frozenset[str]) -> list[Membership]:
@@ -105,14 +123,12 @@ def _find_deleted(request: HttpRequest, pk: int, roles: frozenset[str], within: 
 def delete_whole_case(request: HttpRequest, case_id: CaseId, version: Version = None) -> dict[str, Any]:
     case, membership = get_case_for_user(principal(request).user, case_id)
     require_role(membership, CASE_EDITING_ROLES)
-    account = case_account(case)
-    try:
-        deleted = delete_case(
-            case=case, user=principal(request).user, version=_required(version), address=address_of(request)
-        )
-    except StaleEdit as stale:
-        raise _stale(stale) from stale
-    return _deleted_out(str(deleted), account, deleted.deleted)
+    return _delete(
+        request,
+        case_account(case),
+        lambda user, read, address: delete_case(case=case, user=user, version=read, address=address),
+        version,
+    )
 
 
 @cases.router.post(
@@ -126,11 +142,7 @@ def delete_whole_case(request: HttpRequest, case_id: CaseId, version: Version = 
 )
 def restore_whole_case(request: HttpRequest, case_id: CaseId) -> dict[str, Any]:
     case: Case = _find_deleted(request, case_id, CASE_EDITING_ROLES, deleted_cases)
-    try:
-        restored = restore_case(case=case, user=principal(request).user, address=address_of(request))
-    except ValidationError as exc:  # its window closed between the lookup and the write
-        raise ApiError(404, " ".join(exc.messages)) from exc
-    return {"restored": str(restored), "id": restored.pk}
+    return _restore(request, lambda user, address: restore_case(case=case, user=user, address=address))
 
 
 @exercises.router.delete(
@@ -148,17 +160,14 @@ def delete_whole_exercise(
 ) -> dict[str, Any]:
     exercise, membership = get_exercise_for_user(principal(request).user, exercise_id)
     require_role(membership, FACILITATING_ROLES)
-    account = exercise_account(exercise)
-    try:
-        deleted = delete_exercise(
-            exercise=exercise,
-            user=principal(request).user,
-            version=_required(version),
-            address=address_of(request),
-        )
-    except StaleEdit as stale:
-        raise _stale(stale) from stale
-    return _deleted_out(str(deleted), account, deleted.deleted)
+    return _delete(
+        request,
+        exercise_account(exercise),
+        lambda user, read, address: delete_exercise(
+            exercise=exercise, user=user, version=read, address=address
+        ),
+        version,
+    )
 
 
 @exercises.router.post(
@@ -172,10 +181,6 @@ def delete_whole_exercise(
 )
 def restore_whole_exercise(request: HttpRequest, exercise_id: ExerciseId) -> dict[str, Any]:
     exercise: Exercise = _find_deleted(request, exercise_id, FACILITATING_ROLES, deleted_exercises)
-    try:
-        restored = restore_exercise(
-            exercise=exercise, user=principal(request).user, address=address_of(request)
-        )
-    except ValidationError as exc:
-        raise ApiError(404, " ".join(exc.messages)) from exc
-    return {"restored": str(restored), "id": restored.pk}
+    return _restore(
+        request, lambda user, address: restore_exercise(exercise=exercise, user=user, address=address)
+    )

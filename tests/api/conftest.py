@@ -62,6 +62,14 @@ class Caller:
         data = body if isinstance(body, bytes | str) else json.dumps(body)
         return self.client.put(url, data, content_type="application/json", headers=self._headers(headers))
 
+    def patch(self, url: str, body: Any = None) -> Any:
+        return self.client.patch(
+            url, json.dumps(body), content_type="application/json", headers=self._headers(None)
+        )
+
+    def delete(self, url: str) -> Any:
+        return self.client.delete(url, headers=self._headers(None))
+
 
 @pytest.fixture
 def caller(client):

@@ -1,9 +1,6 @@
 """A case item's history and revert through the API: the same entries and the same service as the web editor's
 History, the same roles, versions and refusals."""
 
-import json
-from typing import Any
-
 import pytest
 
 from policies.models import Case, Option
@@ -13,21 +10,12 @@ from tests.factories import CaseFactory
 pytestmark = pytest.mark.django_db
 
 
-def patch(caller: Any, url: str, body: dict[str, Any]) -> Any:
-    return caller.client.patch(
-        url,
-        json.dumps(body),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {caller.secret}"},
-    )
-
-
 def test_an_option_goes_back_to_its_first_version_and_the_history_says_so(caller) -> None:
     analyst = caller("analyst")
     case = CaseFactory(team=analyst.team)
     items = f"/api/cases/{case.pk}/items/option"
     created = analyst.post(items, {"name": {"en": "Negotiate", "fr": "Négocier"}}).json()
-    renamed = patch(analyst, f"{items}/{created['key']}", {"name": {"en": "Talk"}, "version": 1}).json()
+    renamed = analyst.patch(f"{items}/{created['key']}", {"name": {"en": "Talk"}, "version": 1}).json()
     assert renamed["version"] == 2
 
     history = analyst.get(f"{items}/{created['key']}/history")
@@ -53,7 +41,7 @@ def test_a_stale_or_foreign_version_is_refused_and_nothing_changes(caller) -> No
     case = CaseFactory(team=analyst.team)
     items = f"/api/cases/{case.pk}/items/option"
     first = analyst.post(items, {"name": {"en": "First"}}).json()
-    patch(analyst, f"{items}/{first['key']}", {"name": {"en": "Second"}, "version": 1})
+    analyst.patch(f"{items}/{first['key']}", {"name": {"en": "Second"}, "version": 1})
     oldest = analyst.get(f"{items}/{first['key']}/history").json()[-1]["history_id"]
 
     stale = analyst.post(f"{items}/{first['key']}/revert", {"history_id": oldest, "version": 1})
@@ -75,7 +63,7 @@ def test_a_stale_or_foreign_version_is_refused_and_nothing_changes(caller) -> No
 def test_the_header_goes_back_too(caller) -> None:
     owner = caller("owner")
     case = CaseFactory(team=owner.team, title={"en": "Drought basin"})
-    patch(owner, f"/api/cases/{case.pk}/header", {"title": {"en": "Flooded basin"}, "version": case.version})
+    owner.patch(f"/api/cases/{case.pk}/header", {"title": {"en": "Flooded basin"}, "version": case.version})
     history = owner.get(f"/api/cases/{case.pk}/header/history").json()
     assert "Flooded basin" in history[0]["fields"][0]["new"]
     stored = Case.objects.get(pk=case.pk)

@@ -1,6 +1,5 @@
 """Case items through the API: a round trip for every kind, versions and 409, delete, reorder and roles."""
 
-import json
 from typing import Any
 
 import pytest
@@ -13,19 +12,6 @@ pytestmark = pytest.mark.django_db
 
 def items(case: Case, kind: str) -> str:
     return f"/api/cases/{case.pk}/items/{kind}"
-
-
-def patch(caller: Any, url: str, body: dict[str, Any]) -> Any:
-    return caller.client.patch(
-        url,
-        json.dumps(body),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {caller.secret}"},
-    )
-
-
-def delete(caller: Any, url: str) -> Any:
-    return caller.client.delete(url, headers={"Authorization": f"Bearer {caller.secret}"})
 
 
 def test_every_kind_round_trips(caller) -> None:
@@ -92,8 +78,8 @@ def test_every_kind_round_trips(caller) -> None:
     listed = analyst.get(items(case, "criterion")).json()
     assert [c["key"] for c in listed] == ["social", "households"]
 
-    updated = patch(
-        analyst, f"{items(case, 'option')}/quotas", {"version": 1, "description": {"en": "Rotate"}}
+    updated = analyst.patch(
+        f"{items(case, 'option')}/quotas", {"version": 1, "description": {"en": "Rotate"}}
     )
     assert updated.status_code == 200, updated.json()
     assert updated.json()["version"] == 2 and updated.json()["name"] == {
@@ -107,15 +93,15 @@ def test_a_stale_update_is_a_409_and_nothing_is_lost(caller) -> None:
     case = CaseFactory(team=analyst.team)
     option = OptionFactory(case=case, name={"en": "Quotas"})
     url = f"{items(case, 'option')}/{option.key}"
-    assert patch(analyst, url, {"version": 1, "description": {"en": "Weekly rotation"}}).status_code == 200
-    stale = patch(analyst, url, {"version": 1, "name": {"en": "Quotas", "fr": "Quotas tournants"}})
+    assert analyst.patch(url, {"version": 1, "description": {"en": "Weekly rotation"}}).status_code == 200
+    stale = analyst.patch(url, {"version": 1, "name": {"en": "Quotas", "fr": "Quotas tournants"}})
     assert stale.status_code == 409
     body = stale.json()["error"]
     assert body["code"] == "stale_version"
     assert any("Weekly rotation" in detail["message"] for detail in body["details"])
     option.refresh_from_db()
     assert option.description == {"en": "Weekly rotation"} and option.name == {"en": "Quotas"}
-    fresh = patch(analyst, url, {"version": 2, "name": {"en": "Quotas", "fr": "Quotas tournants"}})
+    fresh = analyst.patch(url, {"version": 2, "name": {"en": "Quotas", "fr": "Quotas tournants"}})
     assert fresh.status_code == 200
     option.refresh_from_db()
     assert option.description == {"en": "Weekly rotation"} and option.name["fr"] == "Quotas tournants"
@@ -142,7 +128,7 @@ def test_every_problem_is_listed_and_no_database_words(caller) -> None:
     assert not Criterion.objects.exists()
     # An update must say which version it was made from.
     option = OptionFactory(case=case)
-    assert patch(analyst, f"{items(case, 'option')}/{option.pk}", {"name": {"en": "X"}}).status_code == 422
+    assert analyst.patch(f"{items(case, 'option')}/{option.pk}", {"name": {"en": "X"}}).status_code == 422
 
 
 def test_delete_answers_what_went_and_can_be_restored_on_the_web(caller, client) -> None:
@@ -151,8 +137,8 @@ def test_delete_answers_what_went_and_can_be_restored_on_the_web(caller, client)
     option = OptionFactory(case=case)
     ScoreJudgmentFactory(option=option, criterion=CriterionFactory(case=case), value=3)
     url = f"{items(case, 'option')}/{option.key}"
-    assert delete(analyst, f"{url}?version=7").status_code == 409
-    response = delete(analyst, f"{url}?version=1")
+    assert analyst.delete(f"{url}?version=7").status_code == 409
+    response = analyst.delete(f"{url}?version=1")
     assert response.status_code == 200
     assert {"what": "score judgments", "count": 1} in response.json()["took_along"]
     assert not Option.objects.filter(pk=option.pk).exists()
@@ -181,10 +167,10 @@ def test_readers_read_but_do_not_write(caller, role: str) -> None:
     assert reader.get(items(case, "option")).status_code == 200
     assert reader.post(items(case, "option"), {"name": {"en": "X"}}).status_code == 403
     assert (
-        patch(reader, f"{items(case, 'option')}/{option.pk}", {"version": 1, "name": {"en": "X"}}).status_code
+        reader.patch(f"{items(case, 'option')}/{option.pk}", {"version": 1, "name": {"en": "X"}}).status_code
         == 403
     )
-    assert delete(reader, f"{items(case, 'option')}/{option.pk}?version=1").status_code == 403
+    assert reader.delete(f"{items(case, 'option')}/{option.pk}?version=1").status_code == 403
     assert Option.objects.filter(case=case).count() == 1
 
 
@@ -204,14 +190,14 @@ def test_a_blank_case_and_its_header(caller) -> None:
     case = Case.objects.get(pk=created.json()["id"])
     assert not case.options.exists() and case.title == {"en": "Basin", "fr": "Bassin"}
     url = f"/api/cases/{case.pk}/header"
-    changed = patch(analyst, url, {"version": 1, "question": {"en": "How to share water?"}})
+    changed = analyst.patch(url, {"version": 1, "question": {"en": "How to share water?"}})
     assert changed.status_code == 200 and changed.json()["version"] == 2
     assert changed.json()["title"] == {"en": "Basin", "fr": "Bassin"}  # kept
-    stale = patch(analyst, url, {"version": 1, "title": "Other"})
+    stale = analyst.patch(url, {"version": 1, "title": "Other"})
     assert stale.status_code == 409
     case.refresh_from_db()
     assert case.title["en"] == "Basin" and case.question == {"en": "How to share water?"}
     assert analyst.post(f"/api/teams/{analyst.team.slug}/cases/blank", {"title": ""}).status_code == 422
     reader = caller("participant", team=analyst.team)
     assert reader.post(f"/api/teams/{analyst.team.slug}/cases/blank", {"title": "X"}).status_code == 403
-    assert patch(reader, url, {"version": 2, "title": "X"}).status_code == 403
+    assert reader.patch(url, {"version": 2, "title": "X"}).status_code == 403

@@ -2,7 +2,6 @@
 history as the web's confirmation pages."""
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -14,10 +13,6 @@ from tests.api.conftest import error_of
 from tests.factories import CaseFactory, ParticipantFactory, ScoreJudgmentFactory, make_exercise
 
 pytestmark = pytest.mark.django_db
-
-
-def delete(caller: Any, url: str) -> Any:
-    return caller.client.delete(url, headers={"Authorization": f"Bearer {caller.secret}"})
 
 
 def _exercise_with_judgments(team) -> Exercise:  # type: ignore[no-untyped-def]
@@ -36,7 +31,7 @@ def test_a_case_is_deleted_with_an_account_and_restored(caller) -> None:
     case = exercise.case
     url = f"/api/cases/{case.pk}"
 
-    answer = delete(analyst, f"{url}?version={case.version}")
+    answer = analyst.delete(f"{url}?version={case.version}")
     assert answer.status_code == 200, answer.json()
     body = answer.json()
     assert body["deleted"] == str(case)
@@ -54,7 +49,7 @@ def test_a_case_is_deleted_with_an_account_and_restored(caller) -> None:
     assert analyst.get(url).status_code == 404
     assert case.pk not in [c["id"] for c in analyst.get("/api/cases").json()["items"]]
     assert analyst.get(f"/api/exercises/{exercise.pk}").status_code == 404
-    assert delete(analyst, f"{url}?version={case.version}").status_code == 404  # not twice
+    assert analyst.delete(f"{url}?version={case.version}").status_code == 404  # not twice
 
     restored = analyst.post(f"{url}/restore")
     assert restored.status_code == 200 and restored.json() == {"restored": str(case), "id": case.pk}
@@ -73,13 +68,13 @@ def test_a_deletion_needs_the_version_read_and_a_stale_one_deletes_nothing(calle
     analyst = caller("analyst")
     case = CaseFactory(team=analyst.team)
     Case.objects.filter(pk=case.pk).update(version=5)
-    missing = delete(analyst, f"/api/cases/{case.pk}")
+    missing = analyst.delete(f"/api/cases/{case.pk}")
     assert missing.status_code == 422 and error_of(missing)["details"][0]["path"] == "version"
-    stale = delete(analyst, f"/api/cases/{case.pk}?version=4")
+    stale = analyst.delete(f"/api/cases/{case.pk}?version=4")
     assert stale.status_code == 409 and error_of(stale)["code"] == "stale_version"
     assert "5" in error_of(stale)["message"]
     for bad in ("-1", "x", str(2**40)):
-        assert delete(analyst, f"/api/cases/{case.pk}?version={bad}").status_code == 422
+        assert analyst.delete(f"/api/cases/{case.pk}?version={bad}").status_code == 422
     assert Case.objects.filter(pk=case.pk).exists()
     assert not AuditEvent.objects.filter(team=analyst.team).exists()
 
@@ -89,8 +84,8 @@ def test_an_exercise_is_deleted_by_a_facilitator_only_and_comes_back(caller) -> 
     analyst = caller("analyst", team=facilitator.team)
     exercise = _exercise_with_judgments(facilitator.team)
     url = f"/api/exercises/{exercise.pk}"
-    assert delete(analyst, f"{url}?version={exercise.version}").status_code == 403
-    answer = delete(facilitator, f"{url}?version={exercise.version}")
+    assert analyst.delete(f"{url}?version={exercise.version}").status_code == 403
+    answer = facilitator.delete(f"{url}?version={exercise.version}")
     assert answer.status_code == 200
     took = {item["what"]: item["count"] for item in answer.json()["took_along"]}
     assert (took["participants"], took["judgments (weights and scores)"], took["reports"]) == (1, 1, 1)
@@ -103,7 +98,7 @@ def test_an_exercise_is_deleted_by_a_facilitator_only_and_comes_back(caller) -> 
 def test_an_exercise_of_a_deleted_case_comes_back_only_with_its_case(caller) -> None:
     owner = caller("owner")
     exercise = make_exercise(team=owner.team)
-    assert delete(owner, f"/api/cases/{exercise.case.pk}?version={exercise.case.version}").status_code == 200
+    assert owner.delete(f"/api/cases/{exercise.case.pk}?version={exercise.case.version}").status_code == 200
     assert owner.post(f"/api/exercises/{exercise.pk}/restore").status_code == 404
     assert owner.post(f"/api/cases/{exercise.case.pk}/restore").status_code == 200
     assert owner.get(f"/api/exercises/{exercise.pk}").status_code == 200
@@ -114,9 +109,9 @@ def test_no_one_outside_the_team_or_past_the_window_restores(caller) -> None:
     stranger = caller("owner")
     participant = caller("participant", team=owner.team)
     case = CaseFactory(team=owner.team)
-    assert delete(stranger, f"/api/cases/{case.pk}?version={case.version}").status_code == 404
-    assert delete(participant, f"/api/cases/{case.pk}?version={case.version}").status_code == 403
-    assert delete(owner, f"/api/cases/{case.pk}?version={case.version}").status_code == 200
+    assert stranger.delete(f"/api/cases/{case.pk}?version={case.version}").status_code == 404
+    assert participant.delete(f"/api/cases/{case.pk}?version={case.version}").status_code == 403
+    assert owner.delete(f"/api/cases/{case.pk}?version={case.version}").status_code == 200
     assert stranger.post(f"/api/cases/{case.pk}/restore").status_code == 404
     assert participant.post(f"/api/cases/{case.pk}/restore").status_code == 404
     Case.all_objects.filter(pk=case.pk).update(
@@ -129,5 +124,5 @@ def test_no_one_outside_the_team_or_past_the_window_restores(caller) -> None:
 def test_deleting_needs_the_write_scope(caller) -> None:
     reader = caller("owner", scopes=[TokenScope.READ])
     case = CaseFactory(team=reader.team)
-    assert delete(reader, f"/api/cases/{case.pk}?version={case.version}").status_code == 403
+    assert reader.delete(f"/api/cases/{case.pk}?version={case.version}").status_code == 403
     assert Case.objects.filter(pk=case.pk).exists()
