@@ -1,5 +1,6 @@
 """Report jobs are never stuck and never lost: claims, cancellation, retries and the sweep."""
 
+import gc
 from datetime import timedelta
 from unittest import mock
 
@@ -133,3 +134,36 @@ def test_enqueue_marks_the_time(exercise) -> None:
         assert enqueue_report(report.pk)
     report.refresh_from_db()
     assert report.enqueued is not None
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_collector_rests_while_a_report_is_built_and_collects_once_it_is_done(
+    exercise, fails: bool
+) -> None:
+    """The cyclic collector is paused for the build (it cost a sixth of a PDF's time) and always resumed,
+    with one collection made after the job's final state is written."""
+    report = Report.objects.create(exercise=exercise, kind=ReportKind.CSV)
+    seen: dict[str, object] = {}
+
+    def build(report_, visibility, progress):  # type: ignore[no-untyped-def]
+        seen["enabled while building"] = gc.isenabled()
+        if fails:
+            raise RuntimeError("broken")
+        return b"a,b\n"
+
+    def collect(*args: object) -> int:
+        seen["status when collecting"] = Report.objects.get(pk=report.pk).status
+        return 0
+
+    assert gc.isenabled()
+    with (
+        mock.patch("policies.services.reports.build_file", side_effect=build),
+        mock.patch("policies.services.reports.gc.collect", side_effect=collect) as collected,
+    ):
+        build_report(report.pk)
+    assert gc.isenabled()
+    collected.assert_called_once()
+    final = ReportStatus.FAILED if fails else ReportStatus.DONE
+    assert seen == {"enabled while building": False, "status when collecting": final}
+    report.refresh_from_db()
+    assert report.status == final
