@@ -33,7 +33,9 @@ def test_an_option_goes_back_to_its_first_version_and_the_history_says_so(caller
     assert back.json()["name"] == {"en": "Negotiate", "fr": "Négocier"} and back.json()["version"] == 3
     option = Option.objects.get(pk=created["id"])
     assert option.name == {"en": "Negotiate", "fr": "Négocier"} and option.version == 3
-    assert len(analyst.get(f"{items}/{created['key']}/history").json()) == 3  # the revert is a new version
+    reverted = analyst.get(f"{items}/{created['key']}/history").json()
+    assert len(reverted) == 3  # the revert is a new version, by its author
+    assert (reverted[0]["change"], reverted[0]["who"]) == ("changed", analyst.user.get_username())
 
 
 def test_a_stale_or_foreign_version_is_refused_and_nothing_changes(caller) -> None:
