@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from policies.casefile.validation import parse_case_file
@@ -21,11 +21,12 @@ from policies.models import Exercise, Membership, Report, Role, ScoreJudgment
 from policies.models.exercises import Anonymity, Phase, WeightingMethod
 from policies.models.reports import ReportKind, ReportStatus
 from policies.services.case_import import import_case
+from policies.services.deletions import delete_case
 from policies.services.invitations import create_link, invite_by_email, token_for
 from policies.services.participants import join_as_guest
 from policies.services.workshop import CommentSubject, add_comment, issue_join_code
 from tests.browser.test_accessibility_workshop import open_page
-from tests.factories import PASSWORD, TeamFactory, UserFactory
+from tests.factories import PASSWORD, CaseFactory, TeamFactory, UserFactory
 from tests.viewers import judging
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,8 +65,8 @@ def log_in(page, username: str) -> None:
 
 
 def team_screens(browser, live_server, folder: Path, language: str, team, errors: list[str]) -> None:
-    """The "Your team" chapter: the owner's members, invitations and history pages, an invitation opened on a
-    phone, and one's own account page."""
+    """The "Your team" chapter: the owner's members, invitations and history pages (a draft case deleted among
+    the membership changes), an invitation opened on a phone, and one's own account page."""
     owner = UserFactory(username=f"owner-{language}", first_name="Fatoumata", last_name="Coulibaly")
     Membership.objects.create(team=team, user=owner, role=Role.OWNER)
     for username, first, last, role in (
@@ -86,6 +87,11 @@ def team_screens(browser, live_server, folder: Path, language: str, team, errors
         team=team, actor=owner, role=Role.PARTICIPANT, expires=timezone.now() + timedelta(days=30), max_uses=40,
         label="Staff course 2027" if language == "en" else "Cours d'état-major 2027",
     )  # fmt: skip
+    draft = CaseFactory(
+        team=team, title={"en": "Water allocation (draft)", "fr": "Partage de l’eau (brouillon)"}
+    )
+    with translation.override(language):  # the history keeps the name as its reader's language gave it
+        delete_case(case=draft, user=owner, version=None)
     cookie = {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}
     context, page = open_page(browser, live_server, errors, viewport=LAPTOP, locale=language)
     context.add_cookies([cookie])
