@@ -63,6 +63,9 @@ def test_the_timer_locks_the_phase_and_the_facilitator_gives_more_time(browser, 
     boss.get_by_test_id("more-time").click()
     boss.get_by_test_id("timer-rule").wait_for()
     assert boss.get_by_test_id("phase-locked").count() == 0
+    # The participant's screen learns of the extra time by its poll, which redraws the table: typing before that
+    # redraw would race it, as no person can (they see the lock until then).
+    person.locator(".timer").filter(has_not_text="Time is up").wait_for()
     cell.fill("5")
     cell.press("Tab")
     person.locator("form.cell", has=cell).locator("[data-state=saved]").wait_for()
