@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from policies.models import Report
@@ -89,7 +90,9 @@ def test_a_worker_killed_mid_report_leaves_a_job_the_next_worker_finishes(django
     from tests.conftest import start_celery_worker, stop_celery_worker
 
     exercise = scored_exercise()
-    report = Report.objects.create(exercise=exercise, language="en")
+    # Marked as queued, as `enqueue_report` leaves a job: a job never handed to the broker would be queued again by
+    # the sweep this worker runs as it starts, on the suite's shared worker, which could then take the job instead.
+    report = Report.objects.create(exercise=exercise, language="en", enqueued=timezone.now(), stage="queued")
     doomed = start_celery_worker("-Q", "kill-test")
     try:
         build_report_task.apply_async(args=[report.pk], queue="kill-test")
