@@ -35,6 +35,7 @@ from policies.formatting import count, display_name, number
 from policies.models import Exercise
 from policies.models.exercises import Anonymity, Method
 from policies.models.fields import localize
+from policies.reporting import svg_text
 from policies.reporting.figures import PAGE_WIDTH_PX, export_svg, figure_dict, for_print
 from policies.reporting.notation import REFERENCES, formulas
 from policies.reporting.summary import WEIGHT_MARGIN, executive_summary, in_sentence
@@ -409,6 +410,7 @@ def write_pdf(plan: ReportPlan, document: Callable[[ReportPlan], str], progress:
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
+    svg_text.install()
     drawer = ChartDrawer(plan.printable)  # Chromium starts drawing while the rest is read and laid out
     try:
         progress(20, "content")
