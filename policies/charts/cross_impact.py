@@ -37,33 +37,17 @@ def scenario_tableau_figure(
     """The scenario tableau: drivers as rows, scenarios as columns, each cell naming the driver's state in that
     scenario (``chosen`` scenarios x drivers, 0-based state indices; ``state_names`` per driver). Cells are
     tinted by the state's place in its driver's list, so a row shows at a glance where scenarios differ."""
-    z: list[list[float]] = []
-    text: list[list[str]] = []
-    for d, states in enumerate(state_names):
-        span = max(len(states) - 1, 1)
-        z.append([picked[d] / span for picked in chosen])
-        text.append([short(states[picked[d]], 22) for picked in chosen])
-    trace = {
-        "type": "heatmap",
-        "z": matrix(z),
-        "x": list(scenario_names),
-        "y": list(driver_names),
-        "text": text,
-        "texttemplate": "%{text}",
-        "textfont": {"size": 10},
-        "colorscale": [[0.0, "#dbe9f6"], [1.0, "#f6e3c8"]],
-        "showscale": False,
-        "xgap": 2,
-        "ygap": 2,
-        "hovertemplate": "%{y}<br>%{x}: %{text}<extra></extra>",
-    }
-    return build(
-        [trace],
+    z = [[picked[d] / max(len(states) - 1, 1) for picked in chosen] for d, states in enumerate(state_names)]
+    return _driver_grid(
+        scenario_names,
+        driver_names,
+        state_names,
+        chosen,
+        z,
+        colours=("#dbe9f6", "#f6e3c8"),
         title=_("Consistent scenarios: the state of each driver"),
         height=max(280, 44 * len(driver_names) + 160),
-        xaxis={**category_axis(scenario_names, 14), "side": "top"},
-        yaxis=category_axis(driver_names, autorange="reversed"),
-        margin={"t": 100},
+        top=100,
     )
 
 
@@ -128,22 +112,51 @@ def succession_figure(
     state that changed at that step is shaded. The path ends at the first scenario seen twice: a consistent
     scenario (the last two columns equal) or the start of a cycle."""
     steps = [_("Start")] + [_("Step %(step)d") % {"step": k} for k in range(1, len(path))]
-    z: list[list[float]] = []
-    text: list[list[str]] = []
-    for d, states in enumerate(state_names):
-        z.append([0.0] + [1.0 if path[k][d] != path[k - 1][d] else 0.0 for k in range(1, len(path))])
-        text.append([short(states[step[d]], 22) for step in path])
+    z = [
+        [0.0] + [1.0 if path[k][d] != path[k - 1][d] else 0.0 for k in range(1, len(path))]
+        for d in range(len(state_names))
+    ]
+    return _driver_grid(
+        steps,
+        driver_names,
+        state_names,
+        path,
+        z,
+        colours=("#ffffff", "#f6c89f"),
+        title=_("Succession: where the drivers push the scenario, step by step"),
+        height=max(260, 44 * len(driver_names) + 140),
+        top=90,
+        fixed_range=True,
+    )
+
+
+def _driver_grid(
+    columns: Sequence[str],
+    driver_names: Sequence[str],
+    state_names: Sequence[Sequence[str]],
+    picks: Sequence[Sequence[int]],
+    z: list[list[float]],
+    *,
+    colours: tuple[str, str],
+    title: str,
+    height: int,
+    top: int,
+    fixed_range: bool = False,
+) -> go.Figure:
+    """Drivers as rows and `columns` (scenarios, or the steps of a path) along the top, each cell naming the
+    driver's state in that column (``picks``: per column, each driver's state index) and tinted between two
+    colours by `z`; with `fixed_range`, z is read on 0..1 whatever values occur."""
+    text = [[short(states[pick[d]], 22) for pick in picks] for d, states in enumerate(state_names)]
     trace = {
         "type": "heatmap",
         "z": matrix(z),
-        "x": steps,
+        "x": list(columns),
         "y": list(driver_names),
         "text": text,
         "texttemplate": "%{text}",
         "textfont": {"size": 10},
-        "colorscale": [[0.0, "#ffffff"], [1.0, "#f6c89f"]],
-        "zmin": 0,
-        "zmax": 1,
+        "colorscale": [[0.0, colours[0]], [1.0, colours[1]]],
+        **({"zmin": 0, "zmax": 1} if fixed_range else {}),
         "showscale": False,
         "xgap": 2,
         "ygap": 2,
@@ -151,11 +164,11 @@ def succession_figure(
     }
     return build(
         [trace],
-        title=_("Succession: where the drivers push the scenario, step by step"),
-        height=max(260, 44 * len(driver_names) + 140),
-        xaxis={**category_axis(steps, 14), "side": "top"},
+        title=title,
+        height=height,
+        xaxis={**category_axis(columns, 14), "side": "top"},
         yaxis=category_axis(driver_names, autorange="reversed"),
-        margin={"t": 90},
+        margin={"t": top},
     )
 
 
