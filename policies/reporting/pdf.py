@@ -12,7 +12,7 @@ the whole document out: each figure's <img> loads a frame of the figure's exact 
 drawing inside the frame is fetched only when WeasyPrint paints the page, by which time it is ready. The URL
 fetcher (`chart_fetcher`) is also where progress is reported as figures are painted, and where a cancelled job
 or a Chromium failure is caught and raised again. The figures are SVG images: WeasyPrint draws them as vector
-graphics with real, extractable text.
+graphics with real, extractable text, each simple text laid out in one piece (`reporting.svg_text`).
 """
 
 import html
