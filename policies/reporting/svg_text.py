@@ -2,8 +2,8 @@
 
 WeasyPrint's SVG `text` handler lays out and draws every character of a text on its own (so that it can honour
 per-character ``x``, ``y``, ``dx``, ``dy`` and ``rotate`` lists). A report's figures hold about 1,400 texts and
-20,000 characters: a Pango layout and a PDF text operation for each character were about a sixth of a full
-PDF's build. Plotly never gives per-character positions, so for a text with at most one value in each position
+20,000 characters: a Pango layout and a PDF text operation for each character made about a quarter of a full
+PDF's build in a worker (`benchmarks/README.md`). Plotly never gives per-character positions, so for a text with at most one value in each position
 list, no rotation, no letter spacing and no forced length, one layout of the whole string gives the same
 positions (the first character's, the only ones there are) and the string's own kerning. `install` wraps the
 handler so that WeasyPrint iterates such a text as a single piece; every other text goes through it unchanged.
