@@ -4,6 +4,7 @@ With WORKBENCH_REQUIRE_SERVICES=1 (set by .ci/run) a missing PostgreSQL, Redis o
 without it, only the tests that truly need them skip, saying why.
 """
 
+import gc
 import os
 import shutil
 import subprocess
@@ -46,6 +47,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         problems.append(f"Chromium is missing at {settings.CHROMIUM_PATH}")
     if problems:
         pytest.exit("WORKBENCH_REQUIRE_SERVICES=1 but " + "; ".join(problems), returncode=3)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """One process runs two thousand tests and its heap grows large: Python's full collections walked all of it,
+    about 8 % of the suite's time. What exists once the tests are collected (modules, Django, the URL and template
+    machinery) lives for the whole run, so it is frozen out of the collector's walks, and young collections run
+    less often (measured on 541 tests: 282 s to 261 s, time in the collector 23 s to 14 s)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 def needs(condition: bool, reason: str) -> pytest.MarkDecorator:
