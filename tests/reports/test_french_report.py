@@ -1,29 +1,23 @@
 """The French report is French throughout: chart titles, axes, legends, data tables, formulas and numbers.
 
-The seeded Mali exercise is built once in French for the module (inside a transaction rolled back at the end);
+The seeded Mali report in French is built once for the run (tests/reports/conftest, shared with test_pdf);
 the checks read its text with pypdf. Evidence quotes and the literature stay in the language they were written
 in (source titles are shown in French where the case gives them), so the English-word checks leave out Annex A
 and the reference list.
 """
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.db import transaction
 from django.utils import translation
 
-from policies.casefile.validation import parse_case_file
 from policies.charts import contributions_figure, scenario_heatmap_figure
 from policies.charts.suite import rule_labels, sections
 from policies.reporting.notation import formulas
-from policies.reporting.pdf import render_pdf
 from policies.selectors.analysis_results import analysis_results
-from policies.services.case_import import import_case
-from tests.factories import TeamFactory
-from tests.reports.test_pdf import needs_chromium, no_progress, read
+from tests.reports.test_pdf import Seeded, needs_chromium
 from tests.viewers import facilitator_view
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,17 +91,9 @@ class FrenchReport:
 
 
 @pytest.fixture(scope="module")
-def french(django_db_setup, django_db_blocker) -> Iterator[FrenchReport]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        case = import_case(
-            case_file=parse_case_file((ROOT / "seeds" / "mali-2012.json").read_bytes()), team=TeamFactory()
-        )
-        exercise = case.exercises.get()
-        with translation.override("fr"):
-            built = read(render_pdf(exercise, facilitator_view(exercise), no_progress))
-        report = FrenchReport(built.pages, [p.alias for p in exercise.participants.all()])
-        transaction.set_rollback(True)
-    yield report
+def french(seeded: Seeded) -> FrenchReport:
+    """The seeded report in French, the one tests.reports.test_pdf reads too (built once, tests/reports/conftest)."""
+    return FrenchReport(seeded.fr.pages, seeded.aliases)
 
 
 def on_french_report(test):  # type: ignore[no-untyped-def]

@@ -6,31 +6,26 @@ checks below read the same documents. Building needs Chromium (kaleido draws the
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 from django.conf import settings
-from django.db import transaction
 from django.utils import translation
 from pypdf import PdfReader
 
-from policies.casefile.validation import parse_case_file
 from policies.formatting import count, fixed, number, share
 from policies.models import Exercise
 from policies.models.exercises import Anonymity
 from policies.models.fields import localize
 from policies.reporting.figures import for_print, svg_for_print
 from policies.reporting.pdf import css_content, css_string, render_pdf, table_of_contents
-from policies.selectors.analysis_results import analysis_results
-from policies.services.case_import import import_case
 from tests.conftest import needs
 from tests.factories import (
     ParticipantFactory,
     ScoreJudgmentFactory,
-    TeamFactory,
     WeightJudgmentFactory,
     make_exercise,
 )
@@ -97,45 +92,6 @@ class Seeded:
 def read(pdf: bytes) -> Built:
     reader = PdfReader(io.BytesIO(pdf))
     return Built(pdf, [" ".join(page.extract_text().split()) for page in reader.pages])
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker) -> Iterator[Seeded]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        case = import_case(
-            case_file=parse_case_file((ROOT / "seeds" / "mali-2012.json").read_bytes()), team=TeamFactory()
-        )
-        exercise = case.exercises.get()
-        options = list(exercise.options.order_by("position"))
-        top = analysis_results(exercise, visibility=facilitator_view(exercise)).top
-        assert len(top) == 1
-        top_option = analysis_results(exercise, visibility=facilitator_view(exercise)).options[top[0]]
-        with translation.override("en"):
-            en = read(render_pdf(exercise, facilitator_view(exercise), no_progress))
-        with translation.override("fr"):
-            fr = read(render_pdf(exercise, facilitator_view(exercise), no_progress))
-        data = Seeded(
-            en=en,
-            fr=fr,
-            options_en=[localize(o.name, "en") for o in options],
-            options_fr=[localize(o.name, "fr") for o in options],
-            top_en=localize(top_option.name, "en"),
-            top_fr=localize(top_option.name, "fr"),
-            sources=[
-                {
-                    "title": localize(s.title, "en"),
-                    "authors": s.authors,
-                    "publisher": s.publisher,
-                    "date": s.date,
-                }
-                for s in case.sources.all()
-            ],
-            quotes=[e.quote for e in case.evidence.exclude(quote="")],
-            aliases=[p.alias for p in exercise.participants.all()],
-            case_title_fr=localize(case.title, "fr"),
-        )
-        transaction.set_rollback(True)
-    yield data
 
 
 def collapse(text: str) -> str:
