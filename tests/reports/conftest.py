@@ -12,8 +12,9 @@ from policies.models.fields import localize
 from policies.reporting.pdf import render_pdf
 from policies.selectors.analysis_results import analysis_results
 from policies.services.case_import import import_case
+from tests.conftest import ROOT
 from tests.factories import TeamFactory
-from tests.reports.test_pdf import ROOT, Seeded, no_progress, read
+from tests.reports.building import Seeded, no_progress, read
 from tests.viewers import facilitator_view
 
 

@@ -11,7 +11,7 @@ from policies.models.exercises import Anonymity
 from policies.reporting.pdf import plan_report, render_pdf, report_html
 from policies.selectors.analysis_results import analysis_results
 from policies.services.cross_impact import promote_cib_scenario, set_impact
-from tests.reports.test_pdf import needs_chromium, no_progress, scored
+from tests.reports.building import needs_chromium, no_progress, scored
 from tests.viewers import facilitator_view
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from policies.charts import contributions_figure, scenario_heatmap_figure
 from policies.charts.suite import rule_labels, sections
 from policies.reporting.notation import formulas
 from policies.selectors.analysis_results import analysis_results
-from tests.reports.test_pdf import Seeded, needs_chromium
+from tests.reports.building import Seeded, needs_chromium
 from tests.viewers import facilitator_view
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,7 +166,7 @@ def test_formulas_and_rule_labels_follow_the_language() -> None:
 
 @pytest.mark.django_db
 def test_the_chart_tables_write_numbers_in_the_language() -> None:
-    from tests.reports.test_pdf import scored
+    from tests.reports.building import scored
 
     exercise = scored()
     bundle = analysis_results(exercise, visibility=facilitator_view(exercise))

@@ -14,8 +14,8 @@ from policies.reporting.brief import BRIEF_CHARTS
 from policies.reporting.pdf import GROUP_MATRIX, SECTION_CHARTS, plan_report, render_pdf, report_html
 from policies.selectors.analysis_results import analysis_results
 from policies.selectors.visibility import visibility_for
+from tests.reports.building import needs_chromium, no_progress, scored
 from tests.reports.test_cross_impact_report import with_matrix
-from tests.reports.test_pdf import needs_chromium, no_progress, scored
 from tests.viewers import facilitator_view
 
 pytestmark = pytest.mark.django_db

@@ -1,39 +1,26 @@
 """The PDF report's content: the seeded Mali exercise built in English and in French, read back with pypdf.
 
-The two seeded reports are built once for the module (inside a transaction rolled back at the end), so the
-checks below read the same documents. Building needs Chromium (kaleido draws the figures).
+The two seeded reports are built once for the run (`seeded` in conftest.py), so the checks below and the French
+report's read the same documents. Building needs Chromium (kaleido draws the figures).
 """
 
-import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pytest
-from django.conf import settings
 from django.utils import translation
-from pypdf import PdfReader
 
 from policies.formatting import count, fixed, number, share
-from policies.models import Exercise
 from policies.models.exercises import Anonymity
 from policies.models.fields import localize
 from policies.reporting.figures import for_print, svg_for_print
 from policies.reporting.pdf import css_content, css_string, render_pdf, table_of_contents
-from tests.conftest import needs
 from tests.factories import (
-    ParticipantFactory,
-    ScoreJudgmentFactory,
-    WeightJudgmentFactory,
     make_exercise,
 )
+from tests.reports.building import Seeded, needs_chromium, no_progress, read, scored
 from tests.viewers import facilitator_view
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(settings.CHROMIUM_PATH).exists()
-needs_chromium = needs(CHROMIUM, "Chromium is not installed: the report's figures cannot be drawn")
 
 
 def on_seeded_report(test: Callable[..., None]) -> Callable[..., None]:
@@ -55,43 +42,6 @@ CHAPTERS_EN = [
     "Annex C. Method notes",
     "Annex D. Comments",
 ]
-
-
-def no_progress(percent: int, stage: str) -> None:
-    """The job's progress callback; a report built outside a job reports to nobody."""
-
-
-@dataclass(frozen=True)
-class Built:
-    pdf: bytes
-    pages: list[str]  # each page's text, whitespace collapsed
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.pages)
-
-    @property
-    def reader(self) -> PdfReader:
-        return PdfReader(io.BytesIO(self.pdf))
-
-
-@dataclass(frozen=True)
-class Seeded:
-    en: Built
-    fr: Built
-    options_en: list[str]
-    options_fr: list[str]
-    top_en: str
-    top_fr: str
-    sources: list[dict[str, str]]
-    quotes: list[str]
-    aliases: list[str]
-    case_title_fr: str
-
-
-def read(pdf: bytes) -> Built:
-    reader = PdfReader(io.BytesIO(pdf))
-    return Built(pdf, [" ".join(page.extract_text().split()) for page in reader.pages])
 
 
 def collapse(text: str) -> str:
@@ -253,22 +203,6 @@ def test_the_french_report_is_in_french(seeded: Seeded) -> None:
 
 
 # --------------------------------------------------------------------------- other exercises
-
-
-def scored(anonymity: str = Anonymity.NAMED) -> Exercise:
-    exercise = make_exercise(options=3, criteria=2)
-    exercise.anonymity = anonymity
-    exercise.save()
-    for k in range(2):
-        participant = ParticipantFactory(exercise=exercise, alias=f"Real Name {k}", number=k + 1)
-        for j, criterion in enumerate(exercise.criteria.all()):
-            WeightJudgmentFactory(participant=participant, criterion=criterion, value=30 + 20 * j + 10 * k)
-        for i, option in enumerate(exercise.options.all()):
-            for criterion in exercise.criteria.all():
-                ScoreJudgmentFactory(
-                    participant=participant, option=option, criterion=criterion, value=2 + 3 * i + k
-                )
-    return exercise
 
 
 @pytest.mark.django_db

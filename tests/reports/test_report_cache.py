@@ -12,7 +12,7 @@ from policies.models import ScoreJudgment
 from policies.reporting import pdf
 from policies.reporting.pdf import render_pdf
 from tests.conftest import needs
-from tests.reports.test_pdf import no_progress, scored
+from tests.reports.building import no_progress, scored
 from tests.viewers import facilitator_view
 
 pytestmark = [

@@ -28,7 +28,7 @@ from policies.services.api_tokens import create_token
 from policies.services.participants import join_as_guest
 from policies.services.report_files import build_file
 from tests.factories import MembershipFactory, ScenarioFactory, make_exercise
-from tests.reports.test_pdf import needs_chromium, no_progress, read
+from tests.reports.building import needs_chromium, no_progress, read
 
 pytestmark = pytest.mark.django_db
 
