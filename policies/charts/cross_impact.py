@@ -46,7 +46,7 @@ def scenario_tableau_figure(
         z,
         colours=("#dbe9f6", "#f6e3c8"),
         title=_("Consistent scenarios: the state of each driver"),
-        height=max(280, 44 * len(driver_names) + 160),
+        head=160,
         top=100,
     )
 
@@ -124,7 +124,7 @@ def succession_figure(
         z,
         colours=("#ffffff", "#f6c89f"),
         title=_("Succession: where the drivers push the scenario, step by step"),
-        height=max(260, 44 * len(driver_names) + 140),
+        head=140,
         top=90,
         fixed_range=True,
     )
@@ -139,13 +139,14 @@ def _driver_grid(
     *,
     colours: tuple[str, str],
     title: str,
-    height: int,
+    head: int,
     top: int,
     fixed_range: bool = False,
 ) -> go.Figure:
     """Drivers as rows and `columns` (scenarios, or the steps of a path) along the top, each cell naming the
     driver's state in that column (``picks``: per column, each driver's state index) and tinted between two
-    colours by `z`; with `fixed_range`, z is read on 0..1 whatever values occur."""
+    colours by `z`; with `fixed_range`, z is read on 0..1 whatever values occur. Each row is 44 px high, at
+    least 120 px in all, under `head` px of title, column names and margins (`top` of them above the plot)."""
     text = [[short(states[pick[d]], 22) for pick in picks] for d, states in enumerate(state_names)]
     trace = {
         "type": "heatmap",
@@ -165,7 +166,7 @@ def _driver_grid(
     return build(
         [trace],
         title=title,
-        height=height,
+        height=head + max(120, 44 * len(driver_names)),
         xaxis={**category_axis(columns, 14), "side": "top"},
         yaxis=category_axis(driver_names, autorange="reversed"),
         margin={"t": top},
