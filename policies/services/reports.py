@@ -179,8 +179,9 @@ def _collector_paused() -> Iterator[None]:
     in reference cycles. The cyclic collector's passes over them took about a sixth of a full PDF's build, and
     more in a worker whose heap is large. It is paused for one build, which raises the peak by about 10 MB, and
     collects once when the report is already marked done, so that nobody waits for it. That collection is of the
-    youngest generation only: with the collector paused, everything the build made is still there, and a full
-    collection would also walk the whole older heap (0.2 s a report in a large process) to find nothing more."""
+    youngest generation only: with the collector paused, everything the build made is still there. A full
+    collection would also walk the whole older heap (0.2 s a report in a large process); cycles there, which the
+    build did not make, are left to Python's own later collections."""
     if not gc.isenabled():  # paused by a caller already: theirs to resume
         yield
         return
