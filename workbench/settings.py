@@ -176,8 +176,11 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 STATIC_MANIFEST = envbool("STATIC_MANIFEST", not DEBUG)
-# Without a collected manifest (tests, development) whitenoise serves straight from the app folders.
+# Without a collected manifest (tests, development) whitenoise serves straight from the app folders, finding
+# each file as it is asked for: listing every app's folder up front took about 12 ms each time the middleware was
+# built, which a test suite does once per test client.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
