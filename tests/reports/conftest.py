@@ -26,13 +26,14 @@ def seeded(django_db_setup, django_db_blocker) -> Iterator[Seeded]:
         )
         exercise = case.exercises.get()
         options = list(exercise.options.order_by("position"))
-        top = analysis_results(exercise, visibility=facilitator_view(exercise)).top
-        assert len(top) == 1
-        top_option = analysis_results(exercise, visibility=facilitator_view(exercise)).options[top[0]]
+        seen = facilitator_view(exercise)
+        bundle = analysis_results(exercise, visibility=seen)
+        assert len(bundle.top) == 1
+        top_option = bundle.options[bundle.top[0]]
         with translation.override("en"):
-            en = read(render_pdf(exercise, facilitator_view(exercise), no_progress))
+            en = read(render_pdf(exercise, seen, no_progress))
         with translation.override("fr"):
-            fr = read(render_pdf(exercise, facilitator_view(exercise), no_progress))
+            fr = read(render_pdf(exercise, seen, no_progress))
         data = Seeded(
             en=en,
             fr=fr,

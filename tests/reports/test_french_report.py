@@ -8,7 +8,6 @@ and the reference list.
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -20,7 +19,6 @@ from policies.selectors.analysis_results import analysis_results
 from tests.reports.building import Seeded, needs_chromium
 from tests.viewers import facilitator_view
 
-ROOT = Path(__file__).resolve().parents[2]
 EVIDENCE_ANNEX = "Annexe A. Éléments de preuve"
 REFERENCES = "Références"
 

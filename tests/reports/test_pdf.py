@@ -16,9 +16,7 @@ from policies.models.exercises import Anonymity
 from policies.models.fields import localize
 from policies.reporting.figures import for_print, svg_for_print
 from policies.reporting.pdf import css_content, css_string, render_pdf, table_of_contents
-from tests.factories import (
-    make_exercise,
-)
+from tests.factories import make_exercise
 from tests.reports.building import Seeded, needs_chromium, no_progress, read, scored
 from tests.viewers import facilitator_view
 

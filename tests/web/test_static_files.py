@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 from whitenoise.middleware import WhiteNoiseMiddleware
 
+from tests.conftest import ROOT
+
 
 def _not_static(request: HttpRequest) -> HttpResponse:
     return HttpResponse("not a static file", status=404)
@@ -18,7 +20,7 @@ def test_an_apps_static_file_is_served(client) -> None:  # type: ignore[no-untyp
     assert response.status_code == 200
     assert (
         b"".join(response.streaming_content)
-        == (Path(__file__).resolve().parents[2] / "policies" / "static" / "policies" / "app.css").read_bytes()
+        == (ROOT / "policies" / "static" / "policies" / "app.css").read_bytes()
     )
 
 
