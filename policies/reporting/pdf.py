@@ -9,10 +9,10 @@ generated sentences and the case texts (``|tr``, `localize`) follow the report's
 
 Time: Chromium draws the figures (about 0.2 s each) in a background thread (`ChartDrawer`) while WeasyPrint lays
 the whole document out: each figure's <img> loads a frame of the figure's exact size (`frame_svg`), and the
-drawing inside the frame is fetched only when WeasyPrint paints the page, by which time it is ready. The URL
-fetcher (`chart_fetcher`) is also where progress is reported as figures are painted, and where a cancelled job
-or a Chromium failure is caught and raised again. The figures are SVG images: WeasyPrint draws them as vector
-graphics with real, extractable text, each simple text laid out in one piece (`reporting.svg_text`).
+drawing inside the frame is fetched only when WeasyPrint paints the page. Progress is reported as each drawing
+is ready; then the pages are painted, half of them in a second process (`reporting.parallel_write`). The
+figures are SVG images: WeasyPrint draws them as vector graphics with real, extractable text, each simple text
+laid out in one piece (`reporting.svg_text`).
 """
 
 import html
@@ -38,6 +38,7 @@ from policies.models.fields import localize
 from policies.reporting import svg_text
 from policies.reporting.figures import PAGE_WIDTH_PX, export_svg, figure_dict, for_print
 from policies.reporting.notation import REFERENCES, formulas
+from policies.reporting.parallel_write import write_pages
 from policies.reporting.summary import WEIGHT_MARGIN, executive_summary, in_sentence
 from policies.selectors.analysis_results import SMAA_SAMPLES, AnalysisResults, analysis_results
 from policies.selectors.comments import comment_rows
@@ -213,18 +214,18 @@ def frame_svg(chart_id: str, height: int) -> str:
     )
 
 
-def chart_fetcher(drawer: ChartDrawer, on_chart: Callable[[int], None]) -> Any:
+def chart_fetcher(drawer: ChartDrawer) -> Any:
     """A WeasyPrint URL fetcher serving the figures' frames and drawings, and refusing every other URL, so a
-    report never reaches the network or the disk.
+    report never reaches the network or the disk. It has no other effect: it also serves the process that
+    paints half of the pages (`reporting.parallel_write`), which must not report progress.
 
     WeasyPrint swallows whatever goes wrong while it draws an SVG image (it logs it and leaves the figure
-    blank), so the fetcher keeps the first error (a cancelled job, a Chromium failure) in ``error`` for
-    `render_pdf` to raise once the document is written, and fails every later fetch at once.
+    blank), so the fetcher keeps the first error in ``error``, for `raise_fetch_error` to raise once the
+    document is written, and fails every later fetch at once.
     """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class ChartFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
-        served = 0
         error: BaseException | None = None
 
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
@@ -236,8 +237,6 @@ def chart_fetcher(drawer: ChartDrawer, on_chart: Callable[[int], None]) -> Any:
                     svg = frame_svg(chart_id, drawer.heights[chart_id])
                 elif url.startswith(DRAWING_SCHEME):
                     svg = drawer.svg(url.removeprefix(DRAWING_SCHEME))
-                    self.served += 1
-                    on_chart(self.served)
                 else:
                     raise ValueError(f"A report loads no external resource ({url[:60]}).")
             except BaseException as exc:
@@ -397,8 +396,8 @@ def report_key(document_html: str, printable: dict[str, tuple[dict[str, Any], in
 
 def render_pdf(exercise: Exercise, seen: Visibility, progress: Progress) -> bytes:
     """The report as PDF bytes, holding what `seen` (its reader's view) may see; ``progress(percent, stage)``
-    is called between stages and as each figure is laid out (it may raise to cancel the job: the exception
-    propagates)."""
+    is called between stages and as each figure's drawing is ready (it may raise to cancel the job: the
+    exception propagates)."""
     progress(10, "analysis")
     plan = plan_report(analysis_results(exercise, visibility=seen))
     return write_pdf(plan, report_html, progress)
@@ -422,16 +421,24 @@ def write_pdf(plan: ReportPlan, document: Callable[[ReportPlan], str], progress:
             progress(90, "charts")
             return kept
         progress(30, "layout")
-        total = max(len(drawer), 1)
-        fetcher = chart_fetcher(drawer, lambda served: progress(40 + 50 * served // total, "charts"))
+        fetcher = chart_fetcher(drawer)
+
+        def raise_fetch_error() -> None:
+            if fetcher.error is not None:
+                raise fetcher.error
+
         try:
             laid_out = HTML(string=document_html, url_fetcher=fetcher).render()
             progress(40, "charts")
-            pdf = bytes(laid_out.write_pdf())
+            # Every figure drawn before a page is painted: the pages are painted in two processes, and the
+            # second has no Chromium thread to wait for (`reporting.parallel_write`).
+            total = max(len(drawer), 1)
+            for done, chart_id in enumerate(drawer.heights, 1):
+                drawer.svg(chart_id)
+                progress(40 + 40 * done // total, "charts")
+            pdf = write_pages(laid_out, raise_fetch_error)
         except FatalURLFetchingError as error:
             raise (fetcher.error or error.__cause__ or error) from None
-        if fetcher.error is not None:
-            raise fetcher.error
         if kept_as is not None:
             render_cache.put(kept_as, ".pdf", pdf)
         return pdf

@@ -236,7 +236,7 @@ def test_a_cancel_reported_while_the_figures_are_drawn_stops_the_build() -> None
 
     def progress(percent: int, stage: str) -> None:
         stages.append(stage)
-        if stages.count("charts") == 2:  # reported by WeasyPrint's fetcher as the first figure is drawn
+        if stages.count("charts") == 2:  # reported as the first figure's drawing is ready
             raise Cancelled
 
     with pytest.raises(Cancelled):
