@@ -187,7 +187,9 @@ def _join(document: Any, head: bytes, tail: bytes, second_anchors: dict[str, Any
             outline.root.clear()
             outline.root.extend(_outline(document.make_bookmark_tree(PDF_SCALE, transform_pages=True)))
         joined = io.BytesIO()
-        pdf.save(joined)
+        # Object streams pack the many small objects (links, names, the halves' resources) compressed: the
+        # joined file is then about 6 % larger than one process's instead of 20 %.
+        pdf.save(joined, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return joined.getvalue()
 
 
