@@ -25,6 +25,26 @@ class ReportStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+#: What each stage a job reports (``Report.stage``, set by the worker as it goes) is called on screen. Every
+#: stage the services report has a label here (a test reads them from the code).
+STAGE_LABELS = {
+    "queued": _("queued"),
+    "queue-unavailable": _("queue unavailable"),
+    "restarting": _("restarting"),
+    "start": _("starting"),
+    "analysis": _("analysis"),
+    "content": _("writing the text"),
+    "layout": _("laying out the pages"),
+    "charts": _("drawing the figures"),
+    "workbook": _("filling the workbook"),
+    "judgments": _("listing the judgments"),
+    "case file": _("writing the case file"),
+    "saving": _("saving"),
+    "done": _("done"),
+    "cancelled": _("cancelled"),
+}
+
+
 class Report(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices, default=ReportKind.PDF)
@@ -66,3 +86,8 @@ class Report(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {ReportStatus.DONE, ReportStatus.FAILED, ReportStatus.CANCELLED}
+
+    @property
+    def stage_label(self) -> str:
+        """The stage in the reader's language; empty for none, or for a stage without a label."""
+        return str(STAGE_LABELS.get(self.stage, ""))

@@ -1,10 +1,12 @@
+import re
+from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.urls import reverse
 
 from policies.models import Report
-from policies.models.reports import ReportStatus
+from policies.models.reports import STAGE_LABELS, ReportStatus
 from policies.services.reports import build_report
 from tests.factories import ParticipantFactory, ScoreJudgmentFactory, make_exercise
 
@@ -74,6 +76,31 @@ def test_a_failed_report_offers_retry(client, exercise) -> None:
     html = client.get(reverse("report-status", args=[report.pk])).content.decode()
     assert "Chromium was not found" in html and 'data-testid="retry-report"' in html
     assert client.get(reverse("report-download", args=[report.pk])).status_code == 404
+
+
+def test_a_running_report_names_its_stage_in_the_readers_language(client, exercise, settings) -> None:
+    report = Report.objects.create(
+        exercise=exercise, status=ReportStatus.RUNNING, progress=40, stage="charts"
+    )
+    status = reverse("report-status", args=[report.pk])
+    assert "(drawing the figures)" in client.get(status).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    html = client.get(status).content.decode()
+    assert "(dessin des figures)" in html and "charts" not in html.replace('id="report-progress', "")
+
+
+def test_every_stage_a_job_reports_has_a_label() -> None:
+    """The stages are reported as plain strings by the services and the report builders; each must be named
+    on screen (an unnamed one would show nothing, not its code)."""
+    root = Path(__file__).resolve().parents[2] / "policies"
+    reported = set()
+    for source in root.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        reported |= set(re.findall(r'progress\(\d+, "([^"]+)"\)', text))
+        reported |= set(re.findall(r'_beat\(report_id, \d+, "([^"]+)"\)', text))
+        reported |= set(re.findall(r'stage="([^"]+)"', text))
+    assert {"analysis", "charts", "layout", "saving", "queued"} <= reported  # the patterns still find them
+    assert reported - set(STAGE_LABELS) == set()
 
 
 def test_queue_down_is_explained(client, exercise, django_capture_on_commit_callbacks) -> None:
