@@ -66,18 +66,18 @@ def write_pages(document: Any, check: Callable[[], None] = lambda: None) -> byte
         pid = _fork()
         if pid == 0:
             _write_in_child(document, second, first_anchors, check, handed_back)
-        started = time.monotonic()
+        started, tail = time.monotonic(), None
         try:
             head = _write(document, first, second_anchors)
             check()
-        except BaseException:
+            if pid is not None:
+                deadline = time.monotonic() + 2 * (time.monotonic() - started) + CHILD_GRACE_SECONDS
+                tail = _collect(pid, handed_back, deadline)
+                pid = None  # reaped
+        except BaseException:  # a failed check, or the job stopped (a time limit) while the child runs
             if pid is not None:
                 _stop(pid)
             raise
-        tail = None
-        if pid is not None:
-            deadline = time.monotonic() + 2 * (time.monotonic() - started) + CHILD_GRACE_SECONDS
-            tail = _collect(pid, handed_back, deadline)
         if tail is None:
             tail = _write(document, second, first_anchors)
             check()

@@ -5,6 +5,7 @@ import io
 import logging
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -194,6 +195,30 @@ def test_a_second_process_that_hangs_is_stopped_and_its_half_written_by_the_firs
     assert facts(pdf) == alone
     assert len(forks) == 1 and gone(forks[0])
     assert "took too long" in caplog.text
+
+
+def test_a_job_stopped_while_the_second_process_works_stops_that_process_too(
+    laid_out: Any, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when a job's time limit interrupts the worker (the limit arrives as a signal, raising in it)."""
+
+    class TimeLimit(Exception):
+        pass
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise TimeLimit
+
+    # Long enough to be stopped well before it ends; bounded, so that a failing test leaves nothing behind.
+    monkeypatch.setattr(parallel_write, "_write", in_child(lambda: threading.Event().wait(60)))
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)  # a timer is not inherited: only the parent is interrupted
+    try:
+        with pytest.raises(TimeLimit):
+            write_pages(laid_out)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert len(forks) == 1 and gone(forks[0])
 
 
 def test_without_a_second_process_one_writes_it_all(
