@@ -186,7 +186,7 @@ def test_a_failing_second_process_leaves_its_half_to_the_first(
 def test_a_second_process_that_hangs_is_stopped_and_its_half_written_by_the_first(
     laid_out: Any, alone: dict[str, Any], forks: list[int], monkeypatch: pytest.MonkeyPatch, caplog: Any
 ) -> None:
-    monkeypatch.setattr(parallel_write, "_write", in_child(lambda: time.sleep(600)))
+    monkeypatch.setattr(parallel_write, "_write", in_child(lambda: time.sleep(60)))  # bounded, as below
     monkeypatch.setattr(parallel_write, "CHILD_GRACE_SECONDS", 0.5)
     started = time.monotonic()
     with caplog.at_level(logging.WARNING, logger=parallel_write.__name__):
